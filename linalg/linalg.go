@@ -1,0 +1,7 @@
+// Package linalg holds the dense linear algebra eos needs: a packed,
+// cache-blocked GEMM driver around the micro-kernels of package asm, and the
+// eigen-solvers (Lanczos, LOBPCG) that measure the sharpness.
+package linalg
+
+// Float is the set of element types eos computes in.
+type Float interface{ ~float32 | ~float64 }
