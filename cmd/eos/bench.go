@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"text/tabwriter"
+	"time"
+
+	"github.com/edge-of-stability/eos/asm"
+	"github.com/edge-of-stability/eos/data"
+	"github.com/edge-of-stability/eos/linalg"
+	"github.com/edge-of-stability/eos/net"
+)
+
+// benchTiming is one kernel level's timing of the two full-batch passes.
+type benchTiming struct {
+	level     string
+	grad, hvp time.Duration
+}
+
+func cmdBench(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench", "eos bench [options]", stderr)
+	n := fs.Int("n", 5000, "examples (random CIFAR-shaped bytes: no data files needed)")
+	arch := fs.String("arch", "fc-tanh", "architecture")
+	dtype := fs.String("dtype", "float32", "float32 or float64")
+	batch := fs.Int("physical-batch", 250, "examples per chunk")
+	threads := fs.Int("threads", defaultThreads(), "worker goroutines")
+	reps := fs.Int("reps", 5, "timed repetitions of each pass (the fastest is reported)")
+	kernel := fs.String("kernel", "all", "kernel level to time, or all supported levels")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if *n < 1 || *batch < 1 || *threads < 1 || *reps < 1 {
+		return usageError(stderr, fs, "--n, --physical-batch, --threads and --reps must be positive")
+	}
+	var levels []string
+	for _, l := range asm.Levels() {
+		if l.Supported && (*kernel == "all" || *kernel == l.Name) {
+			levels = append(levels, l.Name)
+		}
+	}
+	if len(levels) == 0 {
+		return usageError(stderr, fs, "--kernel %q is not a supported level on this CPU", *kernel)
+	}
+	set := randomImages(*n)
+	a, err := net.ParseArch(*arch, nil, set.D, set.Outputs, "standard")
+	if err != nil {
+		return usageError(stderr, fs, "%v", err)
+	}
+	var timings []benchTiming
+	for _, level := range levels {
+		if err := asm.Select(level); err != nil {
+			return err
+		}
+		var t benchTiming
+		switch *dtype {
+		case "float32":
+			t, err = timePasses[float32](a, set, *batch, *threads, *reps)
+		case "float64":
+			t, err = timePasses[float64](a, set, *batch, *threads, *reps)
+		default:
+			return usageError(stderr, fs, "--dtype %q: want float32 or float64", *dtype)
+		}
+		if err != nil {
+			return err
+		}
+		t.level = level
+		timings = append(timings, t)
+	}
+	fmt.Fprintf(stdout, "%s %s on %d random CIFAR-shaped examples, %d threads, chunks of %d (best of %d)\n",
+		*arch, *dtype, *n, *threads, *batch, *reps)
+	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "kernel\tGD step (ms)\tHVP (ms)\tHVP/step\tstep speed-up vs generic\t")
+	base := timings[0].grad
+	for _, t := range timings {
+		if t.level == "generic" {
+			base = t.grad
+		}
+	}
+	for _, t := range timings {
+		fmt.Fprintf(w, "%s\t%.1f\t%.1f\t%.2f\t%.2f×\t\n", t.level, ms(t.grad), ms(t.hvp),
+			float64(t.hvp)/float64(t.grad), float64(base)/float64(t.grad))
+	}
+	return w.Flush()
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// timePasses times the fused gradient pass and the Hessian-vector product.
+func timePasses[T linalg.Float](a net.Arch, set *data.Set, batch, threads, reps int) (benchTiming, error) {
+	m := net.NewModel[T](a)
+	m.Initialize(0)
+	obj, err := net.NewObjective(m, set, "mse", batch, threads)
+	if err != nil {
+		return benchTiming{}, err
+	}
+	grad := make([]T, m.NumParams())
+	v := make([]T, m.NumParams())
+	for i := range v {
+		v[i] = T(rand.NormFloat64())
+	}
+	best := func(f func()) time.Duration {
+		f() // warm-up
+		var b time.Duration
+		for i := 0; i < reps; i++ {
+			start := time.Now()
+			f()
+			if d := time.Since(start); i == 0 || d < b {
+				b = d
+			}
+		}
+		return b
+	}
+	var t benchTiming
+	t.grad = best(func() { obj.Grad(m.Params, grad) })
+	obj.Linearize(m.Params)
+	t.hvp = best(func() { obj.HVP(v, grad) })
+	return t, nil
+}
+
+// randomImages is a CIFAR-shaped set of random bytes with 10 classes.
+func randomImages(n int) *data.Set {
+	const d, classes = 3072, 10
+	r := rand.New(rand.NewPCG(1, 2))
+	s := &data.Set{Name: "random", N: n, D: d, Classes: classes, Outputs: classes,
+		Pixels: make([]uint8, n*d), Scale: make([]float64, d), Shift: make([]float64, d), Labels: make([]int32, n)}
+	for i := range s.Pixels {
+		s.Pixels[i] = uint8(r.IntN(256))
+	}
+	for j := range s.Scale {
+		s.Scale[j], s.Shift[j] = 1/(255*0.29), -0.5/0.29
+	}
+	for i := range s.Labels {
+		s.Labels[i] = int32(r.IntN(classes))
+	}
+	return s
+}

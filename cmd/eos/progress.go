@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/edge-of-stability/eos"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progress shows a run's progress: a bar on a terminal (step, loss, latest
+// sharpness beside its threshold, steps/s, ETA), plain log lines otherwise.
+type progress struct {
+	w        io.Writer
+	bar      *progressbar.ProgressBar
+	unit     string
+	lastLine time.Time
+}
+
+// logEvery is how often plain log lines are written when not on a terminal.
+const logEvery = 10 * time.Second
+
+func newProgress(w io.Writer, cfg eos.Config) *progress {
+	p := &progress{w: w, unit: "step"}
+	total := cfg.MaxSteps
+	if cfg.IsFlow() {
+		p.unit = "tick"
+		total = int(math.Round(cfg.MaxTime / cfg.Tick))
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.bar = progressbar.NewOptions(total+1,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetItsString(p.unit+"s"),
+			progressbar.OptionShowIts(),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(200*time.Millisecond),
+			progressbar.OptionSetWidth(20),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	return p
+}
+
+// describe is one line of the latest figures.
+func (p *progress) describe(e eos.Event) string {
+	s := fmt.Sprintf("%s %d loss %.4g", p.unit, e.Step, e.TrainLoss)
+	if !math.IsNaN(e.TrainAcc) {
+		s += fmt.Sprintf(" acc %.3f", e.TrainAcc)
+	}
+	if !math.IsNaN(e.Sharpness) {
+		s += fmt.Sprintf(" λ1 %.4g", e.Sharpness)
+		if !math.IsNaN(e.Threshold) {
+			s += fmt.Sprintf(" (threshold %.4g)", e.Threshold)
+		} else {
+			s += fmt.Sprintf(" (h %.3g)", e.LR)
+		}
+	}
+	return s
+}
+
+func (p *progress) observe(e eos.Event) {
+	if p.bar != nil {
+		p.bar.Describe(p.describe(e))
+		p.bar.Set(e.Step + 1)
+		return
+	}
+	if e.Step == 0 || e.Step == e.Total || time.Since(p.lastLine) >= logEvery {
+		fmt.Fprintln(p.w, p.describe(e))
+		p.lastLine = time.Now()
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

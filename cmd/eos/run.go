@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/edge-of-stability/eos"
+	"github.com/edge-of-stability/eos/data"
+	"github.com/edge-of-stability/eos/flow"
+	"github.com/edge-of-stability/eos/net"
+	"github.com/edge-of-stability/eos/report"
+)
+
+// runOptions are the command-line options of run and flow beyond eos.Config.
+type runOptions struct {
+	kernel     string
+	cpuProfile string
+	memProfile string
+	plot       bool
+}
+
+// addConfigFlags registers the options of eos.Config on fs, with the
+// reference's option names in Go style.
+func addConfigFlags(fs *flag.FlagSet, c *eos.Config, o *runOptions, isFlow bool) {
+	fs.StringVar(&c.Dataset, "dataset", c.Dataset, "dataset: "+fmt.Sprint(data.Names()))
+	fs.StringVar(&c.DataDir, "data-dir", "", "data directory (default $EOS_DATA, else the user cache dir)/eos")
+	fs.StringVar(&c.Arch, "arch", c.Arch, "architecture: "+fmt.Sprint(net.ArchNames()))
+	fs.Var(intList{&c.Widths}, "widths", "hidden widths of an fc net, e.g. 200,200 (default: the arch's)")
+	fs.StringVar(&c.Init, "init", c.Init, "initialisation: standard (PyTorch default), xavier or ntk")
+	fs.StringVar(&c.InitFrom, "init-from", "", "start from the weights in this safetensors `file` (PyTorch state_dict names)")
+	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: mse or ce")
+	fs.StringVar(&c.Dtype, "dtype", c.Dtype, "float32 or float64")
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the network initialisation")
+	fs.IntVar(&c.PhysicalBatch, "physical-batch", c.PhysicalBatch, "examples per chunk of a full-batch pass")
+	fs.IntVar(&c.Threads, "threads", c.Threads, "worker goroutines (results are identical for any value)")
+	fs.Float64Var(&c.AccGoal, "acc-goal", 0, "stop once the train accuracy exceeds this (0 = off)")
+	fs.Float64Var(&c.LossGoal, "loss-goal", 0, "stop once the train loss falls below this (0 = off)")
+	fs.IntVar(&c.TestFreq, "test-freq", c.TestFreq, "evaluate the test set every N steps (1 = every step as the reference; 0 = never)")
+	fs.IntVar(&c.SaveFreq, "save-freq", 0, "save weights every N steps (0 = only at the end)")
+	fs.IntVar(&c.NEigs, "neigs", c.NEigs, "number of top Hessian eigenvalues to track (0 = none)")
+	fs.IntVar(&c.EigFreq, "eig-freq", c.EigFreq, "measure the eigenvalues every N steps (and at step 0)")
+	fs.IntVar(&c.Abridged, "abridged", 0, "measure the Hessian on the first N training examples (0 = all)")
+	fs.Float64Var(&c.EigTol, "eig-tol", c.EigTol, "eigen-solver tolerance: residual ‖Hv−λv‖ ≤ tol·|λ|")
+	fs.StringVar(&c.EigWhich, "eig-which", c.EigWhich, "which eigenvalues: largest (algebraic), magnitude or smallest")
+	fs.BoolVar(&c.SaveEigvecs, "save-eigvecs", false, "save the eigenvectors of each measurement (eigvecs/*.safetensors)")
+	fs.IntVar(&c.NProj, "nproj", 0, "dimension of the random projection of the iterates (iterates.npy)")
+	fs.IntVar(&c.IterateFreq, "iterate-freq", 0, "project the iterates every N steps")
+	fs.StringVar(&c.Results, "results", c.Results, "root of the results tree (default $EOS_RESULTS, else ./results)")
+	fs.BoolVar(&c.Overwrite, "overwrite", false, "replace an existing run directory")
+	fs.StringVar(&o.kernel, "kernel", "", "kernel level: auto, generic, avx2, avx512, neon (default $EOS_KERNEL, else auto)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to `file`")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile to `file`")
+	fs.BoolVar(&o.plot, "plot", false, "write plots (PNG and SVG) into the run directory at the end")
+	if isFlow {
+		fs.Float64Var(&c.Tick, "tick", c.Tick, "ODE time between recordings")
+		fs.Float64Var(&c.MaxTime, "max-time", c.MaxTime, "ODE time to integrate to")
+		fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "RK4 step size is min(alpha/sharpness, max-step)")
+		fs.Float64Var(&c.MaxStep, "max-step", c.MaxStep, "largest RK4 step size")
+		return
+	}
+	fs.StringVar(&c.Opt, "opt", c.Opt, "optimiser: gd, polyak, nesterov (or flow = eos flow)")
+	fs.Float64Var(&c.LR, "lr", c.LR, "step size η")
+	fs.Float64Var(&c.Beta, "beta", c.Beta, "momentum β (polyak, nesterov)")
+	fs.IntVar(&c.MaxSteps, "max-steps", c.MaxSteps, "number of updates")
+	fs.Func("lr-drop", "multiply η by FACTOR from STEP on: STEP:FACTOR (repeatable)", func(s string) error {
+		d, err := flow.ParseDrop(s)
+		if err != nil {
+			return err
+		}
+		c.LRDrops = append(c.LRDrops, d)
+		return nil
+	})
+	fs.Float64Var(&c.LRAdaptive, "lr-adaptive", 0, "η_t = C/λ_t from the latest sharpness (C = 1: η = 1/λ; 0 = off)")
+	fs.Float64Var(&c.Tick, "tick", c.Tick, "(with --opt flow) ODE time between recordings")
+	fs.Float64Var(&c.MaxTime, "max-time", c.MaxTime, "(with --opt flow) ODE time to integrate to")
+	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "(with --opt flow) RK4 step size is min(alpha/sharpness, max-step)")
+	fs.Float64Var(&c.MaxStep, "max-step", c.MaxStep, "(with --opt flow) largest RK4 step size")
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) error {
+	return runExperiment("run", false, args, stdout, stderr)
+}
+
+func cmdFlow(args []string, stdout, stderr io.Writer) error {
+	return runExperiment("flow", true, args, stdout, stderr)
+}
+
+// runExperiment parses the options of run or flow and carries the experiment out.
+func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Writer) error {
+	cfg := eos.DefaultConfig()
+	if r := os.Getenv("EOS_RESULTS"); r != "" {
+		cfg.Results = r
+	}
+	if isFlow {
+		cfg.Opt = "flow"
+	}
+	var o runOptions
+	fs := newFlagSet(name, "eos "+name+" [options]", stderr)
+	addConfigFlags(fs, &cfg, &o, isFlow)
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError(stderr, fs, "%v", err)
+	}
+	if err := selectKernel(o.kernel); err != nil {
+		return usageError(stderr, fs, "%v", err)
+	}
+	stopProfile, err := startProfiles(o.cpuProfile, o.memProfile)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	progress := newProgress(stderr, cfg)
+	res, err := eos.Run(ctx, cfg, progress.observe)
+	progress.finish()
+	if perr := stopProfile(); err == nil {
+		err = perr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "results: %s (%s after %d %s)\n", res.Dir, res.Stop, res.Steps, map[bool]string{false: "steps", true: "ticks"}[isFlow])
+	if o.plot {
+		run, err := report.Load(res.Dir)
+		if err != nil {
+			return err
+		}
+		files, err := report.Plot([]*report.Run{run}, res.Dir+"/plot", []string{"png", "svg"})
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			fmt.Fprintf(stdout, "plot: %s\n", f)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/edge-of-stability/eos"
+	"github.com/edge-of-stability/eos/asm"
+	"github.com/edge-of-stability/eos/data"
+	"github.com/edge-of-stability/eos/report"
+)
+
+func cmdData(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("data", "eos data fetch [options] cifar10", stderr)
+	dir := fs.String("data-dir", "", "data directory (default $EOS_DATA, else the user cache dir/eos)")
+	url := fs.String("url", "", "download from this URL instead of the official one")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 || fs.Arg(0) != "fetch" {
+		return usageError(stderr, fs, "want: eos data fetch cifar10")
+	}
+	d, err := data.Dir(*dir)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := data.Fetch(ctx, fs.Arg(1), d, *url, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "data: %s\n", d)
+	return nil
+}
+
+func cmdPlot(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("plot", "eos plot [options] DIR...", stderr)
+	out := fs.String("out", "", "output file prefix (default DIR/plot for one run, ./eos-plot for several)")
+	formats := fs.String("format", "png,svg", "comma-separated formats: png, svg")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError(stderr, fs, "name at least one result directory")
+	}
+	var runs []*report.Run
+	for _, dir := range fs.Args() {
+		r, err := report.Load(dir)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, r)
+	}
+	prefix := *out
+	if prefix == "" {
+		prefix = "eos-plot"
+		if len(runs) == 1 {
+			prefix = filepath.Join(fs.Arg(0), "plot")
+		}
+	}
+	files, err := report.Plot(runs, prefix, strings.Split(*formats, ","))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		fmt.Fprintln(stdout, f)
+	}
+	return nil
+}
+
+func cmdCompare(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("compare", "eos compare [options] GD_DIR FLOW_DIR", stderr)
+	out := fs.String("out", "", "output prefix for compare.csv and plots (default GD_DIR/compare)")
+	formats := fs.String("format", "png,svg", "comma-separated plot formats: png, svg")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usageError(stderr, fs, "want two result directories: a GD run and a flow run")
+	}
+	gd, err := report.Load(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fl, err := report.Load(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	c, err := report.Compare(gd, fl)
+	if err != nil {
+		return err
+	}
+	prefix := *out
+	if prefix == "" {
+		prefix = filepath.Join(fs.Arg(0), "compare")
+	}
+	if err := c.WriteCSV(prefix + ".csv"); err != nil {
+		return err
+	}
+	files, err := c.Plot(prefix, strings.Split(*formats, ","))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, prefix+".csv")
+	for _, f := range files {
+		fmt.Fprintln(stdout, f)
+	}
+	if c.FirstEdgeStep >= 0 {
+		fmt.Fprintf(stdout, "GD's sharpness first exceeds its threshold at step %d (time %g)\n", c.FirstEdgeStep, c.FirstEdgeTime)
+	} else {
+		fmt.Fprintln(stdout, "GD's sharpness never exceeds its threshold in the recorded steps")
+	}
+	return nil
+}
+
+func cmdInfo(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("info", "eos info [--kernel LEVEL]", stderr)
+	kernel := fs.String("kernel", "", "kernel level to select: auto, generic, avx2, avx512, neon")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	if err := selectKernel(*kernel); err != nil {
+		return usageError(stderr, fs, "%v", err)
+	}
+	fmt.Fprint(stdout, asm.Describe())
+	return nil
+}
+
+func cmdVersion(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", "eos version", stderr)
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "eos", eos.ProgramVersion())
+	return nil
+}

@@ -1,0 +1,99 @@
+package eos
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+
+	"github.com/edge-of-stability/eos/flow"
+)
+
+// runFlow integrates the gradient flow dθ/dt = −∇L(θ) by RK4, recording
+// every Tick units of time up to MaxTime. The RK4 step is min(α/λ, MaxStep)
+// with λ the latest sharpness (MaxStep until it is first measured).
+func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result, error) {
+	cfg := s.cfg
+	metrics, err := createCSV(filepath.Join(s.dir, "metrics.csv"),
+		[]string{"tick", "time", "train_loss", "train_acc", "test_loss", "test_acc", "elapsed_s", "h"})
+	if err != nil {
+		return nil, err
+	}
+	defer metrics.close()
+	var eigs *csvLog
+	if s.sharp != nil {
+		header := append(append([]string{"tick", "time"}, eigHeader(cfg.NEigs)...), "hvps", "seconds")
+		if eigs, err = createCSV(filepath.Join(s.dir, "eigs.csv"), header); err != nil {
+			return nil, err
+		}
+		defer eigs.close()
+	}
+	rk := flow.NewRK4[T](len(s.theta))
+	// The gradient measured at each tick is the first RK4 stage of the
+	// advance that follows: f hands it over once instead of recomputing it.
+	pending := false
+	f := func(theta, grad []T) float64 {
+		if pending {
+			pending = false
+			copy(grad, s.grad)
+			return s.pendingLoss
+		}
+		return s.train.Grad(theta, grad).Loss
+	}
+	ticks := int(math.Round(cfg.MaxTime / cfg.Tick))
+	lambda, h := math.NaN(), cfg.MaxStep
+	res := &Result{Dir: s.dir}
+	for tick := 0; ; tick++ {
+		t := float64(tick) * cfg.Tick
+		m := s.train.Grad(s.theta, s.grad)
+		s.pendingLoss, pending = m.Loss, true
+		tm := s.testMetrics(tick)
+		measured := false
+		if s.sharp != nil && tick%cfg.EigFreq == 0 && s.finite(m.Loss) {
+			er, took, err := s.sharp.measure(s.theta)
+			if err != nil {
+				return res, fmt.Errorf("tick %d: %w", tick, err)
+			}
+			lambda, measured = er.Values[0], true
+			h = flow.StepSize(cfg.Alpha, lambda, cfg.MaxStep)
+			row := []string{strconv.Itoa(tick), num(t)}
+			for _, v := range er.Values {
+				row = append(row, num(v))
+			}
+			if err := eigs.row(append(row, strconv.Itoa(er.MatVecs), num(took.Seconds()))); err != nil {
+				return res, err
+			}
+			if cfg.SaveEigvecs {
+				if err := saveEigvecs(s.dir, fmt.Sprintf("tick_%07d", tick), er); err != nil {
+					return res, err
+				}
+			}
+		}
+		if err := metrics.row([]string{strconv.Itoa(tick), num(t), num(m.Loss), optional(m.Acc), optional(tm.Loss), optional(tm.Acc),
+			num(s.elapsed()), num(h)}); err != nil {
+			return res, err
+		}
+		if !s.finite(m.Loss) {
+			return res, fmt.Errorf("tick %d (time %v): the training loss or gradient is not finite (loss %v); rows so far are in %s", tick, t, m.Loss, s.dir)
+		}
+		if s.projector != nil && tick%cfg.IterateFreq == 0 {
+			if err := s.project(); err != nil {
+				return res, err
+			}
+		}
+		if cfg.SaveFreq > 0 && tick%cfg.SaveFreq == 0 {
+			if err := s.saveWeights(fmt.Sprintf("weights_tick_%07d.safetensors", tick), s.meta(tick)); err != nil {
+				return res, err
+			}
+		}
+		res.Steps = tick
+		observe(Event{Step: tick, Total: ticks, Time: t, TrainLoss: m.Loss, TrainAcc: m.Acc,
+			Sharpness: lambda, Threshold: math.NaN(), LR: h, Eigs: measured})
+		if res.Stop = s.stopReason(ctx, m.Loss, m.Acc, tick >= ticks, "max-time"); res.Stop != "" {
+			break
+		}
+		rk.Advance(s.theta, cfg.Tick, h, f)
+	}
+	return res, s.saveWeights("weights_final.safetensors", s.meta(res.Steps))
+}

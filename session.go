@@ -1,0 +1,221 @@
+package eos
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/edge-of-stability/eos/asm"
+	"github.com/edge-of-stability/eos/data"
+	"github.com/edge-of-stability/eos/flow"
+	"github.com/edge-of-stability/eos/linalg"
+	"github.com/edge-of-stability/eos/net"
+	"github.com/edge-of-stability/eos/randproj"
+	"github.com/edge-of-stability/eos/tensorfile"
+	"github.com/klauspost/cpuid/v2"
+)
+
+// Version is the program version recorded in every config.json; release
+// builds set it with -ldflags "-X github.com/edge-of-stability/eos.Version=…".
+var Version = ""
+
+// projectionSeed seeds the random projector of the iterates. It is fixed (as
+// the reference's torch.manual_seed(7)) so that GD and flow runs share it.
+const projectionSeed = 7
+
+// session is everything a run holds: data, model, objectives and outputs.
+type session[T linalg.Float] struct {
+	cfg   Config
+	dir   string
+	split data.Split
+	model *net.Model[T]
+	theta []T
+	grad  []T
+
+	train, test *net.Objective[T]
+	sharp       *sharpness[T]
+
+	projector *randproj.Projector
+	iterates  *tensorfile.NPYAppender
+	projected []float64
+
+	start time.Time
+	// pendingLoss is the loss of the gradient held in grad for the next RK4 advance.
+	pendingLoss float64
+}
+
+// open loads the data, builds and initialises the model, creates the run
+// directory and writes config.json. Bad settings fail before anything is written.
+func open[T linalg.Float](cfg Config) (*session[T], error) {
+	dataDir, err := data.Dir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	split, err := data.Load(cfg.Dataset, dataDir, 0)
+	if err != nil {
+		return nil, err
+	}
+	train := split.Train
+	if cfg.Loss == "ce" && train.Classes == 0 {
+		return nil, fmt.Errorf("--loss ce needs a classification dataset; %s is a regression set (use --loss mse)", cfg.Dataset)
+	}
+	arch, err := net.ParseArch(cfg.Arch, cfg.Widths, train.D, train.Outputs, cfg.Init)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Abridged > train.N {
+		return nil, fmt.Errorf("--abridged %d: the training set has only %d examples", cfg.Abridged, train.N)
+	}
+	s := &session[T]{cfg: cfg, dir: RunDir(cfg), split: split, model: net.NewModel[T](arch), start: time.Now()}
+	s.theta = s.model.Params
+	s.grad = make([]T, len(s.theta))
+	if cfg.InitFrom != "" {
+		if err := loadWeights(cfg.InitFrom, s.model, s.theta); err != nil {
+			return nil, err
+		}
+	} else {
+		s.model.Initialize(cfg.Seed)
+	}
+	if s.train, err = net.NewObjective(s.model, train, cfg.Loss, cfg.PhysicalBatch, cfg.Threads); err != nil {
+		return nil, fmt.Errorf("training objective: %w", err)
+	}
+	if cfg.TestFreq > 0 && split.Test != nil && split.Test.N > 0 {
+		if s.test, err = net.NewObjective(s.model, split.Test, cfg.Loss, cfg.PhysicalBatch, cfg.Threads); err != nil {
+			return nil, fmt.Errorf("test objective: %w", err)
+		}
+	}
+	if cfg.NEigs > 0 {
+		if s.sharp, err = newSharpness(s.model, train, cfg); err != nil {
+			return nil, err
+		}
+	}
+	if err := prepareDir(s.dir, cfg.Overwrite); err != nil {
+		return nil, err
+	}
+	if cfg.NProj > 0 {
+		s.projector = randproj.New(cfg.NProj, len(s.theta), projectionSeed)
+		s.projected = make([]float64, cfg.NProj)
+		if s.iterates, err = tensorfile.CreateNPYAppender(filepath.Join(s.dir, "iterates.npy"), cfg.NProj); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeJSON(filepath.Join(s.dir, "config.json"), s.record()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// configRecord is config.json: every setting plus what is needed to
+// reproduce and interpret the run.
+type configRecord struct {
+	Config
+	Kind           string  `json:"kind"`
+	Threshold      float64 `json:"threshold"`
+	NumParams      int     `json:"num_params"`
+	TrainExamples  int     `json:"train_examples"`
+	TestExamples   int     `json:"test_examples"`
+	DataSource     string  `json:"data_source"`
+	DataChecksum   string  `json:"data_checksum"`
+	ProgramVersion string  `json:"program_version"`
+	CPU            string  `json:"cpu"`
+	CPUFeatures    string  `json:"cpu_features"`
+	Kernel         string  `json:"kernel"`
+	ProjectionSeed int     `json:"projection_seed,omitempty"`
+	Started        string  `json:"started"`
+}
+
+func (s *session[T]) record() configRecord {
+	cfg := s.cfg
+	r := configRecord{
+		Config:         cfg,
+		Kind:           "gd",
+		NumParams:      len(s.theta),
+		TrainExamples:  s.split.Train.N,
+		DataSource:     s.split.Train.Source,
+		DataChecksum:   s.split.Train.Checksum,
+		ProgramVersion: ProgramVersion(),
+		CPU:            cpuid.CPU.BrandName,
+		CPUFeatures:    strings.Join(cpuid.CPU.FeatureSet(), " "),
+		Kernel:         asm.Selected(),
+		Started:        s.start.UTC().Format(time.RFC3339),
+	}
+	if s.split.Test != nil {
+		r.TestExamples = s.split.Test.N
+	}
+	if cfg.IsFlow() {
+		r.Kind = "flow"
+		r.Threshold = math.NaN()
+	} else {
+		r.Threshold = flow.Threshold(cfg.Opt, cfg.LR, cfg.Beta)
+	}
+	if math.IsNaN(r.Threshold) {
+		r.Threshold = 0
+	}
+	if cfg.NProj > 0 {
+		r.ProjectionSeed = projectionSeed
+	}
+	return r
+}
+
+// ProgramVersion is Version, or the module version or VCS revision Go recorded.
+func ProgramVersion() string {
+	if Version != "" {
+		return Version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, kv := range info.Settings {
+		if kv.Key == "vcs.revision" {
+			return "devel-" + kv.Value
+		}
+	}
+	return "devel"
+}
+
+// project appends the random projection of the current weights to iterates.npy.
+func (s *session[T]) project() error {
+	randproj.Project(s.projector, s.theta, s.projected)
+	if err := s.iterates.Append(s.projected); err != nil {
+		return fmt.Errorf("writing iterates: %w", err)
+	}
+	return s.iterates.Flush()
+}
+
+// testMetrics evaluates the test set when due at index i (step or tick);
+// otherwise it returns NaNs, which become empty cells.
+func (s *session[T]) testMetrics(i int) net.Metrics {
+	if s.test == nil || i%s.cfg.TestFreq != 0 {
+		return net.Metrics{Loss: math.NaN(), Acc: math.NaN()}
+	}
+	return s.test.Eval(s.theta)
+}
+
+// finite reports whether the loss and the gradient are free of NaN and Inf.
+func (s *session[T]) finite(loss float64) bool {
+	g := float64(linalg.Dot(s.grad, s.grad))
+	return !math.IsNaN(loss) && !math.IsInf(loss, 0) && !math.IsNaN(g) && !math.IsInf(g, 0)
+}
+
+// saveWeights writes the current weights to name in the run directory.
+func (s *session[T]) saveWeights(name string, meta map[string]string) error {
+	return saveWeights(filepath.Join(s.dir, name), s.model, s.theta, meta)
+}
+
+// elapsed is the wall time since the run started, in seconds.
+func (s *session[T]) elapsed() float64 { return time.Since(s.start).Seconds() }
+
+// close flushes and closes the iterate file.
+func (s *session[T]) close() error {
+	if s.iterates == nil {
+		return nil
+	}
+	return s.iterates.Close()
+}

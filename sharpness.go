@@ -1,0 +1,94 @@
+package eos
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/edge-of-stability/eos/data"
+	"github.com/edge-of-stability/eos/linalg"
+	"github.com/edge-of-stability/eos/net"
+	"github.com/edge-of-stability/eos/tensorfile"
+)
+
+// sharpness measures the top Hessian eigenvalues of the loss on the first
+// Abridged training examples, warm-starting each solve from the previous
+// eigenvectors.
+type sharpness[T linalg.Float] struct {
+	obj  *net.Objective[T]
+	opts linalg.EigOptions
+	n    int
+	prev [][]float64
+	// last is the latest λ1.
+	last float64
+}
+
+func newSharpness[T linalg.Float](m *net.Model[T], train *data.Set, cfg Config) (*sharpness[T], error) {
+	set := train
+	if cfg.Abridged > 0 {
+		set = train.Head(cfg.Abridged)
+	}
+	obj, err := net.NewObjective(m, set, cfg.Loss, cfg.PhysicalBatch, cfg.Threads)
+	if err != nil {
+		return nil, fmt.Errorf("sharpness objective: %w", err)
+	}
+	which := map[string]linalg.Which{
+		"largest":   linalg.LargestAlgebraic,
+		"magnitude": linalg.LargestMagnitude,
+		"smallest":  linalg.SmallestAlgebraic,
+	}[cfg.EigWhich]
+	return &sharpness[T]{
+		obj:  obj,
+		n:    m.NumParams(),
+		opts: linalg.EigOptions{K: cfg.NEigs, Which: which, Tol: cfg.EigTol, Seed: cfg.Seed},
+	}, nil
+}
+
+// measure solves for the top eigenpairs at theta.
+func (s *sharpness[T]) measure(theta []T) (linalg.EigResult, time.Duration, error) {
+	start := time.Now()
+	s.obj.Linearize(theta)
+	opts := s.opts
+	opts.Start = s.prev
+	res, err := linalg.Eigs(s.n, s.obj.HVP64, opts)
+	if err != nil {
+		return res, 0, fmt.Errorf("sharpness: %w", err)
+	}
+	s.prev = res.Vectors
+	s.last = res.Values[0]
+	return res, time.Since(start), nil
+}
+
+// eigHeader is the header of eigs.csv after the index columns.
+func eigHeader(k int) []string {
+	h := make([]string, 0, k)
+	for i := 1; i <= k; i++ {
+		h = append(h, "lambda"+strconv.Itoa(i))
+	}
+	return h
+}
+
+// saveEigvecs writes the eigenvectors of one measurement to
+// eigvecs/<label>.safetensors as one [K, numParams] tensor.
+func saveEigvecs(dir, label string, res linalg.EigResult) error {
+	if len(res.Vectors) == 0 {
+		return nil
+	}
+	n := len(res.Vectors[0])
+	flat := make([]float64, 0, len(res.Vectors)*n)
+	for _, v := range res.Vectors {
+		flat = append(flat, v...)
+	}
+	vals := make([]float64, len(res.Values))
+	copy(vals, res.Values)
+	ts := []tensorfile.Tensor{
+		{Name: "eigenvectors", DType: "F32", Shape: []int{len(res.Vectors), n}, Data: flat},
+		{Name: "eigenvalues", DType: "F64", Shape: []int{len(vals)}, Data: vals},
+	}
+	sub := filepath.Join(dir, "eigvecs")
+	if err := mkdir(sub); err != nil {
+		return err
+	}
+	return tensorfile.WriteSafetensors(filepath.Join(sub, label+".safetensors"), ts, nil)
+}
