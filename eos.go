@@ -114,8 +114,8 @@ func DefaultConfig() Config {
 
 // Default step size and length of the default experiment on the embedded dataset.
 const (
-	DefaultLR       = 0.05
-	DefaultMaxSteps = 3000
+	DefaultLR       = 0.25
+	DefaultMaxSteps = 1500
 )
 
 // IsFlow reports whether the config asks for gradient flow rather than GD.

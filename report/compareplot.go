@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/edge-of-stability/eos/internal/atomicfile"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -24,7 +26,7 @@ const comparisonHeader = "time,step,distance,gd_train_loss,flow_train_loss,gd_la
 // one line per matched time (fields as in ComparisonRow), with empty cells
 // for values not available (NaN).
 func (c *Comparison) WriteCSV(path string) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		if _, err := io.WriteString(w, comparisonHeader+"\n"); err != nil {
 			return err
 		}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/edge-of-stability/eos/internal/atomicfile"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
@@ -238,7 +240,7 @@ func saveColumn(panels []*panel, prefix string, formats []string) ([]string, err
 			panels[i].Draw(cs[0])
 		}
 		path := prefix + "." + strings.ToLower(strings.TrimPrefix(f, "."))
-		if err := writeFileAtomic(path, func(w io.Writer) error { _, err := c.WriteTo(w); return err }); err != nil {
+		if err := atomicfile.Write(path, func(w io.Writer) error { _, err := c.WriteTo(w); return err }); err != nil {
 			return paths, err
 		}
 		paths = append(paths, path)

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/edge-of-stability/eos/internal/atomicfile"
 )
 
 // npyMagic opens every .npy file.
@@ -45,7 +47,7 @@ func WriteNPY(path string, dtype string, shape []int, data []float64) error {
 		return fmt.Errorf("writing %s: shape %v needs %d values, have %d", path, shape, n, len(data))
 	}
 	header := npyHeader(dtype, shape, 0)
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		if _, err := w.Write(header); err != nil {
 			return err
 		}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"slices"
 	"sort"
+
+	"github.com/edge-of-stability/eos/internal/atomicfile"
 )
 
 // maxHeaderSize is the largest safetensors JSON header accepted on read (the
@@ -29,7 +31,7 @@ func WriteSafetensors(path string, tensors []Tensor, metadata map[string]string)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		var n [8]byte
 		binary.LittleEndian.PutUint64(n[:], uint64(len(header)))
 		if _, err := w.Write(n[:]); err != nil {

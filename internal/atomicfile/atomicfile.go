@@ -1,4 +1,7 @@
-package report
+// Package atomicfile writes files through a temporary file and a rename, so a
+// reader (or a later run) sees either the old file or the complete new one,
+// never a half-written one.
+package atomicfile
 
 import (
 	"bufio"
@@ -8,11 +11,15 @@ import (
 	"path/filepath"
 )
 
-// writeFileAtomic writes path through write into a temporary file in the same
+// Write writes path through write into a temporary file in the same
 // directory, syncs it and renames it over path, so readers see either the old
 // file or the complete new one.
-func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+func Write(path string, write func(w io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
 	if err != nil {
 		return fmt.Errorf("creating temporary file for %s: %w", path, err)
 	}

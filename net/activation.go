@@ -1,0 +1,117 @@
+package net
+
+import (
+	"math"
+
+	"github.com/edge-of-stability/eos/linalg"
+)
+
+// Activation names.
+const (
+	actTanh      = "tanh"
+	actReLU      = "relu"
+	actELU       = "elu"
+	actSoftplus  = "softplus"
+	actHardtanh  = "hardtanh"
+	actSELU      = "selu"
+	actLeakyReLU = "leaky_relu"
+	actSigmoid   = "sigmoid"
+	actLinear    = "linear"
+)
+
+// PyTorch's constants for the parametrised activations.
+const (
+	leakySlope = 0.01
+	seluScale  = 1.0507009873554804934193349852946
+	seluAlpha  = 1.6732632423543772848170429916717
+)
+
+// activation returns σ(x), σ'(x) and σ″(x). Derivatives at kinks follow
+// PyTorch's backward; a NaN input gives a NaN value.
+type activation func(x float64) (f, d1, d2 float64)
+
+// activationNames lists the activations in the order --help shows them.
+var activationNames = []string{actTanh, actReLU, actELU, actSoftplus, actHardtanh, actSELU, actLeakyReLU, actSigmoid, actLinear}
+
+var activations = map[string]activation{
+	actTanh: func(x float64) (float64, float64, float64) {
+		t := math.Tanh(x)
+		d := 1 - t*t
+		return t, d, -2 * t * d
+	},
+	actReLU: func(x float64) (float64, float64, float64) {
+		if x > 0 {
+			return x, 1, 0
+		}
+		if x <= 0 {
+			return 0, 0, 0
+		}
+		return x, x, x
+	},
+	actELU: func(x float64) (float64, float64, float64) {
+		if x > 0 {
+			return x, 1, 0
+		}
+		e := math.Exp(x)
+		return math.Expm1(x), e, e
+	},
+	actSoftplus: func(x float64) (float64, float64, float64) {
+		s := sigmoid(x)
+		return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))), s, s * (1 - s)
+	},
+	actHardtanh: func(x float64) (float64, float64, float64) {
+		if x <= -1 {
+			return -1, 0, 0
+		}
+		if x >= 1 {
+			return 1, 0, 0
+		}
+		return x, 1, 0
+	},
+	actSELU: func(x float64) (float64, float64, float64) {
+		if x > 0 {
+			return seluScale * x, seluScale, 0
+		}
+		e := seluScale * seluAlpha * math.Exp(x)
+		return seluScale * seluAlpha * math.Expm1(x), e, e
+	},
+	actLeakyReLU: func(x float64) (float64, float64, float64) {
+		if x > 0 {
+			return x, 1, 0
+		}
+		return leakySlope * x, leakySlope, 0
+	},
+	actSigmoid: func(x float64) (float64, float64, float64) {
+		s := sigmoid(x)
+		d := s * (1 - s)
+		return s, d, d * (1 - 2*s)
+	},
+	actLinear: func(x float64) (float64, float64, float64) { return x, 1, 0 },
+}
+
+// sigmoid is the logistic function, computed without overflow.
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// activate overwrites the pre-activations z with σ(z) and stores σ'(z) in d1
+// and, when d2 is non-nil, σ″(z) in d2.
+func activate[T linalg.Float](act activation, z, d1, d2 []T) {
+	d1 = d1[:len(z)]
+	if d2 == nil {
+		for i, x := range z {
+			f, g, _ := act(float64(x))
+			z[i], d1[i] = T(f), T(g)
+		}
+		return
+	}
+	d2 = d2[:len(z)]
+	for i, x := range z {
+		f, g, h := act(float64(x))
+		z[i], d1[i], d2[i] = T(f), T(g), T(h)
+	}
+}

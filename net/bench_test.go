@@ -1,0 +1,60 @@
+package net
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/edge-of-stability/eos/data"
+)
+
+// cifarShaped is a 5,000×3072 uint8 set of random bytes with 10 classes.
+func cifarShaped() *data.Set { return pixelSet(99, 5000, 3072, 10, 10) }
+
+// benchChunks are the chunk sizes benchmarked: five chunks, and one.
+var benchChunks = []int{1000, 5000}
+
+// benchObjective is fc-tanh [200, 200] with mse on a CIFAR-shaped set, in
+// chunks of chunk examples on 2 threads.
+func benchObjective[T float32 | float64](b *testing.B, chunk int) (*Model[T], *Objective[T]) {
+	m := NewModel[T](mustArch(b, "fc-tanh", nil, 3072, 10, InitStandard))
+	m.Initialize(1)
+	return m, mustObjective(b, m, cifarShaped(), "mse", chunk, 2)
+}
+
+func benchGrad[T float32 | float64](b *testing.B, chunk int) {
+	m, o := benchObjective[T](b, chunk)
+	grad := make([]T, m.NumParams())
+	b.ReportAllocs()
+	for b.Loop() {
+		o.Grad(m.Params, grad)
+	}
+}
+
+func benchHVP[T float32 | float64](b *testing.B, chunk int) {
+	m, o := benchObjective[T](b, chunk)
+	o.Linearize(m.Params)
+	v, hv := make([]T, m.NumParams()), make([]T, m.NumParams())
+	for i, x := range randomVector(2, len(v)) {
+		v[i] = T(x)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		o.HVP(v, hv)
+	}
+}
+
+// BenchmarkGrad is one full-batch gradient of fc-tanh on 5,000 CIFAR-shaped examples.
+func BenchmarkGrad(b *testing.B) {
+	for _, chunk := range benchChunks {
+		b.Run(fmt.Sprintf("float32/chunk%d", chunk), func(b *testing.B) { benchGrad[float32](b, chunk) })
+		b.Run(fmt.Sprintf("float64/chunk%d", chunk), func(b *testing.B) { benchGrad[float64](b, chunk) })
+	}
+}
+
+// BenchmarkHVP is one Hessian-vector product of the same objective.
+func BenchmarkHVP(b *testing.B) {
+	for _, chunk := range benchChunks {
+		b.Run(fmt.Sprintf("float32/chunk%d", chunk), func(b *testing.B) { benchHVP[float32](b, chunk) })
+		b.Run(fmt.Sprintf("float64/chunk%d", chunk), func(b *testing.B) { benchHVP[float64](b, chunk) })
+	}
+}
