@@ -121,8 +121,27 @@ const (
 // IsFlow reports whether the config asks for gradient flow rather than GD.
 func (c *Config) IsFlow() bool { return c.Opt == "flow" }
 
-// Validate checks every setting and returns one error naming the first bad one.
+// ErrSetting is wrapped by every error that a bad setting causes (a value
+// out of range, an unknown dataset or architecture, a weights file that does
+// not fit the network), as opposed to a failure while running.
+var ErrSetting = errors.New("bad setting")
+
+// settingError marks err as caused by a bad setting.
+type settingError struct{ err error }
+
+func (e settingError) Error() string   { return e.err.Error() }
+func (e settingError) Unwrap() []error { return []error{e.err, ErrSetting} }
+
+// Validate checks every setting and returns one error naming the first bad
+// one; it wraps ErrSetting.
 func (c *Config) Validate() error {
+	if err := c.validate(); err != nil {
+		return settingError{err}
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
 	optimizers := []string{"gd", "polyak", "nesterov", "flow"}
 	switch {
 	case c.Dataset == "":

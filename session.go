@@ -1,6 +1,7 @@
 package eos
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -55,26 +56,29 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 		return nil, err
 	}
 	split, err := data.Load(cfg.Dataset, dataDir, 0)
+	if errors.Is(err, data.ErrUnknownDataset) {
+		return nil, settingError{err}
+	}
 	if err != nil {
 		return nil, err
 	}
 	train := split.Train
 	if cfg.Loss == "ce" && train.Classes == 0 {
-		return nil, fmt.Errorf("--loss ce needs a classification dataset; %s is a regression set (use --loss mse)", cfg.Dataset)
+		return nil, settingError{fmt.Errorf("--loss ce needs a classification dataset; %s is a regression set (use --loss mse)", cfg.Dataset)}
 	}
 	arch, err := net.ParseArch(cfg.Arch, cfg.Widths, train.D, train.Outputs, cfg.Init)
 	if err != nil {
-		return nil, err
+		return nil, settingError{err}
 	}
 	if cfg.Abridged > train.N {
-		return nil, fmt.Errorf("--abridged %d: the training set has only %d examples", cfg.Abridged, train.N)
+		return nil, settingError{fmt.Errorf("--abridged %d: the training set has only %d examples", cfg.Abridged, train.N)}
 	}
 	s := &session[T]{cfg: cfg, dir: RunDir(cfg), split: split, model: net.NewModel[T](arch), start: time.Now()}
 	s.theta = s.model.Params
 	s.grad = make([]T, len(s.theta))
 	if cfg.InitFrom != "" {
 		if err := loadWeights(cfg.InitFrom, s.model, s.theta); err != nil {
-			return nil, err
+			return nil, settingError{err}
 		}
 	} else {
 		s.model.Initialize(cfg.Seed)

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,9 @@ import (
 // deformation plus pixel noise, quantised to bytes, with 4% of the training
 // labels flipped. It is standardised exactly like CIFAR-10. See Synthesize.
 const DefaultName = "synth-cifar"
+
+// ErrUnknownDataset is wrapped by Load's error for a name it does not know.
+var ErrUnknownDataset = errors.New("unknown dataset")
 
 // Split is a dataset's training and test sets.
 type Split struct{ Train, Test *Set }
@@ -62,8 +66,8 @@ func Load(name, dir string, seed uint64) (Split, error) {
 			return linear(name, n, d, seed), nil
 		}
 	}
-	return Split{}, fmt.Errorf("unknown dataset %q (valid: %s; chebyshev needs K ≥ 0, N ≥ 2 and linear N ≥ D ≥ 1)",
-		name, strings.Join(Names(), ", "))
+	return Split{}, fmt.Errorf("%w %q (valid: %s; chebyshev needs K ≥ 0, N ≥ 2 and linear N ≥ D ≥ 1)",
+		ErrUnknownDataset, name, strings.Join(Names(), ", "))
 }
 
 // twoInts parses name as prefix followed by two non-negative decimal integers

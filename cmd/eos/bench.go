@@ -28,11 +28,11 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", defaultThreads(), "worker goroutines")
 	reps := fs.Int("reps", 5, "timed repetitions of each pass (the fastest is reported)")
 	kernel := fs.String("kernel", "all", "kernel level to time, or all supported levels")
-	if err := parse(fs, args, stderr); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *n < 1 || *batch < 1 || *threads < 1 || *reps < 1 {
-		return usageError(stderr, fs, "--n, --physical-batch, --threads and --reps must be positive")
+		return fs.fail("--n, --physical-batch, --threads and --reps must be positive")
 	}
 	var levels []string
 	for _, l := range asm.Levels() {
@@ -41,12 +41,12 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if len(levels) == 0 {
-		return usageError(stderr, fs, "--kernel %q is not a supported level on this CPU", *kernel)
+		return fs.fail("--kernel %q is not a supported level on this CPU", *kernel)
 	}
 	set := randomImages(*n)
 	a, err := net.ParseArch(*arch, nil, set.D, set.Outputs, "standard")
 	if err != nil {
-		return usageError(stderr, fs, "%v", err)
+		return fs.fail("%v", err)
 	}
 	var timings []benchTiming
 	for _, level := range levels {
@@ -60,7 +60,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		case "float64":
 			t, err = timePasses[float64](a, set, *batch, *threads, *reps)
 		default:
-			return usageError(stderr, fs, "--dtype %q: want float32 or float64", *dtype)
+			return fs.fail("--dtype %q: want float32 or float64", *dtype)
 		}
 		if err != nil {
 			return err

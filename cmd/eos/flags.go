@@ -15,36 +15,48 @@ import (
 // errHelp is returned after --help printed a command's options.
 var errHelp = errors.New("help shown")
 
-// newFlagSet makes a flag set whose errors are one line on stderr.
-func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+// flagSet is a subcommand's options, with one-line errors on stderr.
+type flagSet struct {
+	*flag.FlagSet
+	synopsis string
+	stderr   io.Writer
+}
+
+// newFlagSet makes the option set of subcommand name.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: %s\n\nOptions:\n", synopsis)
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return fs
+	fs.Usage = func() {} // parse prints the usage for --help only
+	return &flagSet{FlagSet: fs, synopsis: synopsis, stderr: stderr}
+}
+
+// printUsage prints the synopsis and the options, spelled --name as users
+// know them from the reference.
+func (fs *flagSet) printUsage() {
+	var b strings.Builder
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	opts := strings.ReplaceAll("\n"+b.String(), "\n  -", "\n  --")
+	fmt.Fprintf(fs.stderr, "Usage: %s\n\nOptions:%s", fs.synopsis, opts)
 }
 
 // parse parses args, turning flag errors into one clear line and exit status 2.
-func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+func (fs *flagSet) parse(args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+		fs.printUsage()
 		return errHelp
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "eos %s: %v (see eos %s --help)\n", fs.Name(), err, fs.Name())
-		return errUsage
+		return fs.fail("%v", err)
 	}
 	return nil
 }
 
-// usageError prints one line about a bad argument and returns errUsage.
-func usageError(stderr io.Writer, fs *flag.FlagSet, format string, a ...any) error {
-	fmt.Fprintf(stderr, "eos %s: %s (see eos %s --help)\n", fs.Name(), fmt.Sprintf(format, a...), fs.Name())
+// fail prints one line about a bad argument and returns errUsage.
+func (fs *flagSet) fail(format string, a ...any) error {
+	fmt.Fprintf(fs.stderr, "eos %s: %s (see eos %s --help)\n", fs.Name(), fmt.Sprintf(format, a...), fs.Name())
 	return errUsage
 }
 

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/edge-of-stability/eos"
 )
 
 // usage is the top-level help text.
@@ -68,6 +70,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errHelp):
 		return 0
 	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, eos.ErrSetting):
+		fmt.Fprintf(stderr, "eos %s: %v\n", name, err)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "eos %s: %v\n", name, err)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,9 +24,9 @@ type runOptions struct {
 
 // addConfigFlags registers the options of eos.Config on fs, with the
 // reference's option names in Go style.
-func addConfigFlags(fs *flag.FlagSet, c *eos.Config, o *runOptions, isFlow bool) {
+func addConfigFlags(fs *flagSet, c *eos.Config, o *runOptions, isFlow bool) {
 	fs.StringVar(&c.Dataset, "dataset", c.Dataset, "dataset: "+fmt.Sprint(data.Names()))
-	fs.StringVar(&c.DataDir, "data-dir", "", "data directory (default $EOS_DATA, else the user cache dir)/eos")
+	fs.StringVar(&c.DataDir, "data-dir", "", "data directory (default $EOS_DATA, else <user cache dir>/eos)")
 	fs.StringVar(&c.Arch, "arch", c.Arch, "architecture: "+fmt.Sprint(net.ArchNames()))
 	fs.Var(intList{&c.Widths}, "widths", "hidden widths of an fc net, e.g. 200,200 (default: the arch's)")
 	fs.StringVar(&c.Init, "init", c.Init, "initialisation: standard (PyTorch default), xavier or ntk")
@@ -49,7 +48,7 @@ func addConfigFlags(fs *flag.FlagSet, c *eos.Config, o *runOptions, isFlow bool)
 	fs.BoolVar(&c.SaveEigvecs, "save-eigvecs", false, "save the eigenvectors of each measurement (eigvecs/*.safetensors)")
 	fs.IntVar(&c.NProj, "nproj", 0, "dimension of the random projection of the iterates (iterates.npy)")
 	fs.IntVar(&c.IterateFreq, "iterate-freq", 0, "project the iterates every N steps")
-	fs.StringVar(&c.Results, "results", c.Results, "root of the results tree (default $EOS_RESULTS, else ./results)")
+	fs.StringVar(&c.Results, "results", c.Results, "root of the results tree ($EOS_RESULTS sets the default)")
 	fs.BoolVar(&c.Overwrite, "overwrite", false, "replace an existing run directory")
 	fs.StringVar(&o.kernel, "kernel", "", "kernel level: auto, generic, avx2, avx512, neon (default $EOS_KERNEL, else auto)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to `file`")
@@ -101,17 +100,17 @@ func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Wr
 	var o runOptions
 	fs := newFlagSet(name, "eos "+name+" [options]", stderr)
 	addConfigFlags(fs, &cfg, &o, isFlow)
-	if err := parse(fs, args, stderr); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError(stderr, fs, "unexpected argument %q", fs.Arg(0))
+		return fs.fail("unexpected argument %q", fs.Arg(0))
 	}
 	if err := cfg.Validate(); err != nil {
-		return usageError(stderr, fs, "%v", err)
+		return fs.fail("%v", err)
 	}
 	if err := selectKernel(o.kernel); err != nil {
-		return usageError(stderr, fs, "%v", err)
+		return fs.fail("%v", err)
 	}
 	stopProfile, err := startProfiles(o.cpuProfile, o.memProfile)
 	if err != nil {

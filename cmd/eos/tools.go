@@ -19,11 +19,11 @@ func cmdData(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("data", "eos data fetch [options] cifar10", stderr)
 	dir := fs.String("data-dir", "", "data directory (default $EOS_DATA, else the user cache dir/eos)")
 	url := fs.String("url", "", "download from this URL instead of the official one")
-	if err := parse(fs, args, stderr); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 || fs.Arg(0) != "fetch" {
-		return usageError(stderr, fs, "want: eos data fetch cifar10")
+		return fs.fail("want: eos data fetch cifar10")
 	}
 	d, err := data.Dir(*dir)
 	if err != nil {
@@ -42,11 +42,11 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plot", "eos plot [options] DIR...", stderr)
 	out := fs.String("out", "", "output file prefix (default DIR/plot for one run, ./eos-plot for several)")
 	formats := fs.String("format", "png,svg", "comma-separated formats: png, svg")
-	if err := parse(fs, args, stderr); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usageError(stderr, fs, "name at least one result directory")
+		return fs.fail("name at least one result directory")
 	}
 	var runs []*report.Run
 	for _, dir := range fs.Args() {
@@ -77,11 +77,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compare", "eos compare [options] GD_DIR FLOW_DIR", stderr)
 	out := fs.String("out", "", "output prefix for compare.csv and plots (default GD_DIR/compare)")
 	formats := fs.String("format", "png,svg", "comma-separated plot formats: png, svg")
-	if err := parse(fs, args, stderr); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
-		return usageError(stderr, fs, "want two result directories: a GD run and a flow run")
+		return fs.fail("want two result directories: a GD run and a flow run")
 	}
 	gd, err := report.Load(fs.Arg(0))
 	if err != nil {
@@ -121,11 +121,11 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 func cmdInfo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("info", "eos info [--kernel LEVEL]", stderr)
 	kernel := fs.String("kernel", "", "kernel level to select: auto, generic, avx2, avx512, neon")
-	if err := parse(fs, args, stderr); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if err := selectKernel(*kernel); err != nil {
-		return usageError(stderr, fs, "%v", err)
+		return fs.fail("%v", err)
 	}
 	fmt.Fprint(stdout, asm.Describe())
 	return nil
@@ -133,7 +133,7 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 
 func cmdVersion(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("version", "eos version", stderr)
-	if err := parse(fs, args, stderr); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "eos", eos.ProgramVersion())
