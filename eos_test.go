@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edge-of-stability/eos/flow"
 	"github.com/edge-of-stability/eos/tensorfile"
 )
 
@@ -335,5 +336,43 @@ func TestFlowRunRecordsTicks(t *testing.T) {
 	shape, _, err := tensorfile.ReadNPY(filepath.Join(res.Dir, "iterates.npy"))
 	if err != nil || len(shape) != 2 || shape[0] != 5 || shape[1] != 8 {
 		t.Fatalf("iterates.npy shape %v, %v; want [5 8]", shape, err)
+	}
+}
+
+func TestScheduleAndMomentumThresholdsPerStep(t *testing.T) {
+	cfg := quickConfig(t)
+	cfg.NEigs = 0
+	cfg.Opt, cfg.Beta = "polyak", 0.5
+	cfg.LRDrops = []flow.Drop{{Step: 5, Factor: 0.5}}
+	res, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, rows := readCSV(t, filepath.Join(res.Dir, "metrics.csv"))
+	lr, thr := column(t, h, rows, "lr"), column(t, h, rows, "threshold")
+	for i := range rows {
+		want := cfg.LR
+		if i >= 5 {
+			want *= 0.5
+		}
+		if math.Abs(lr[i]-want) > 1e-15 || math.Abs(thr[i]-(2+2*cfg.Beta)/want) > 1e-9 {
+			t.Fatalf("step %d: lr %v threshold %v, want %v and (2+2β)/η = %v", i, lr[i], thr[i], want, (2+2*cfg.Beta)/want)
+		}
+	}
+
+	cfg = quickConfig(t)
+	cfg.LRAdaptive = 1
+	res, err = Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, rows = readCSV(t, filepath.Join(res.Dir, "metrics.csv"))
+	lr = column(t, h, rows, "lr")
+	eh, erows := readCSV(t, filepath.Join(res.Dir, "eigs.csv"))
+	l1 := column(t, eh, erows, "lambda1")
+	for i := range rows {
+		if want := 1 / l1[i/cfg.EigFreq]; math.Abs(lr[i]-want) > 1e-12*want {
+			t.Fatalf("step %d: lr %v, want 1/λ1 = %v from the latest measurement", i, lr[i], want)
+		}
 	}
 }

@@ -77,15 +77,8 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 		if !s.finite(m.Loss) {
 			return res, fmt.Errorf("tick %d (time %v): the training loss or gradient is not finite (loss %v); rows so far are in %s", tick, t, m.Loss, s.dir)
 		}
-		if s.projector != nil && tick%cfg.IterateFreq == 0 {
-			if err := s.project(); err != nil {
-				return res, err
-			}
-		}
-		if cfg.SaveFreq > 0 && tick%cfg.SaveFreq == 0 {
-			if err := s.saveWeights(fmt.Sprintf("weights_tick_%07d.safetensors", tick), s.meta(tick)); err != nil {
-				return res, err
-			}
+		if err := s.snapshot(tick, "tick"); err != nil {
+			return res, err
 		}
 		res.Steps = tick
 		observe(Event{Step: tick, Total: ticks, Time: t, TrainLoss: m.Loss, TrainAcc: m.Acc,

@@ -154,6 +154,8 @@ func (s *session[T]) record() configRecord {
 		r.Threshold = math.NaN()
 	} else {
 		r.Threshold = flow.Threshold(cfg.Opt, cfg.LR, cfg.Beta)
+		// The flow-only settings mean nothing for GD: leave them out.
+		r.Tick, r.MaxTime, r.Alpha, r.MaxStep = 0, 0, 0, 0
 	}
 	if math.IsNaN(r.Threshold) {
 		r.Threshold = 0
@@ -184,13 +186,23 @@ func ProgramVersion() string {
 	return "devel"
 }
 
-// project appends the random projection of the current weights to iterates.npy.
-func (s *session[T]) project() error {
-	randproj.Project(s.projector, s.theta, s.projected)
-	if err := s.iterates.Append(s.projected); err != nil {
-		return fmt.Errorf("writing iterates: %w", err)
+// snapshot records the current weights when step i (a GD step or a flow
+// tick, named by unit) is due: their random projection into iterates.npy
+// every IterateFreq, the weights themselves every SaveFreq.
+func (s *session[T]) snapshot(i int, unit string) error {
+	if s.projector != nil && i%s.cfg.IterateFreq == 0 {
+		randproj.Project(s.projector, s.theta, s.projected)
+		if err := s.iterates.Append(s.projected); err != nil {
+			return fmt.Errorf("writing iterates: %w", err)
+		}
+		if err := s.iterates.Flush(); err != nil {
+			return fmt.Errorf("writing iterates: %w", err)
+		}
 	}
-	return s.iterates.Flush()
+	if s.cfg.SaveFreq > 0 && i%s.cfg.SaveFreq == 0 {
+		return s.saveWeights(fmt.Sprintf("weights_%s_%07d.safetensors", unit, i), s.meta(i))
+	}
+	return nil
 }
 
 // testMetrics evaluates the test set when due at index i (step or tick);

@@ -13,16 +13,21 @@ import (
 )
 
 // sharpness measures the top Hessian eigenvalues of the loss on the first
-// Abridged training examples, warm-starting each solve from the previous
+// Abridged training examples, warm-starting solves from the previous
 // eigenvectors.
 type sharpness[T linalg.Float] struct {
 	obj  *net.Objective[T]
 	opts linalg.EigOptions
 	n    int
 	prev [][]float64
-	// last is the latest λ1.
-	last float64
+	// solves counts the measurements made.
+	solves int
 }
+
+// coldEvery makes every coldEvery-th solve start from a random vector: a warm
+// start from the previous eigenvectors can miss an eigenvalue that rises into
+// the top K from below, and a periodic cold solve bounds how long it is missed.
+const coldEvery = 10
 
 func newSharpness[T linalg.Float](m *net.Model[T], train *data.Set, cfg Config) (*sharpness[T], error) {
 	set := train
@@ -50,13 +55,15 @@ func (s *sharpness[T]) measure(theta []T) (linalg.EigResult, time.Duration, erro
 	start := time.Now()
 	s.obj.Linearize(theta)
 	opts := s.opts
-	opts.Start = s.prev
+	if s.solves%coldEvery != 0 {
+		opts.Start = s.prev
+	}
+	s.solves++
 	res, err := linalg.Eigs(s.n, s.obj.HVP64, opts)
 	if err != nil {
 		return res, 0, fmt.Errorf("sharpness: %w", err)
 	}
 	s.prev = res.Vectors
-	s.last = res.Values[0]
 	return res, time.Since(start), nil
 }
 

@@ -91,15 +91,8 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 		if !s.finite(m.Loss) {
 			return res, fmt.Errorf("step %d: the training loss or gradient is not finite (loss %v); rows so far are in %s", step, m.Loss, s.dir)
 		}
-		if s.projector != nil && step%cfg.IterateFreq == 0 {
-			if err := s.project(); err != nil {
-				return res, err
-			}
-		}
-		if cfg.SaveFreq > 0 && step%cfg.SaveFreq == 0 {
-			if err := s.saveWeights(fmt.Sprintf("weights_step_%07d.safetensors", step), s.meta(step)); err != nil {
-				return res, err
-			}
+		if err := s.snapshot(step, "step"); err != nil {
+			return res, err
 		}
 		res.Steps = step
 		observe(Event{Step: step, Total: cfg.MaxSteps, TrainLoss: m.Loss, TrainAcc: m.Acc,
