@@ -43,7 +43,7 @@ test-purego:
 test-arm64:
 	@if command -v qemu-aarch64-static >/dev/null 2>&1; then \
 		echo "GOARCH=arm64 go test $(ARCHPKGS) (under qemu-aarch64-static)"; \
-		CGO_ENABLED=0 GOARCH=arm64 $(GO) test -count=1 -exec qemu-aarch64-static $(ARCHPKGS); \
+		CGO_ENABLED=0 GOARCH=arm64 $(GO) test -count=1 -short -exec qemu-aarch64-static $(ARCHPKGS); \
 	else \
 		echo "NOTE: qemu-aarch64-static not installed: arm64 kernel tests NOT run (apt-get install qemu-user-static)"; \
 	fi

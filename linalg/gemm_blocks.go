@@ -1,0 +1,74 @@
+package linalg
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/edge-of-stability/eos/asm"
+)
+
+// blocks are the cache-blocking sizes of one GEMM: kc is the depth of a
+// packed block, mc the rows of a packed block of A (a multiple of MR) and nc
+// the columns of a packed block of B (a multiple of NR).
+type blocks struct{ kc, mc, nc int }
+
+// Limits on the block sizes, whatever the caches.
+const (
+	minKC, maxKC = 64, 1024
+	maxMC        = 2048
+	maxNC        = 8192
+)
+
+// chooseBlocks sizes the blocks from the cache sizes cpuid reports: a KC×NR
+// panel of B fills about two thirds of L1d, an MC×KC block of A about half of
+// L2 and a KC×NC block of B about half of L3. Each dimension is then split
+// into near-equal blocks so that no thin remainder block is left. Only KC
+// changes results; it depends on the shape and kernel alone.
+func chooseBlocks[E asm.Elem](mr, nr, m, n, k int) blocks {
+	l1, l2, l3 := cacheSizes()
+	size := int(unsafe.Sizeof(E(0)))
+	kcMax := max(minKC, min(maxKC, l1*2/3/(nr*size)))
+	kc := ceilDiv(k, ceilDiv(k, kcMax))
+	mcMax := max(mr, min(maxMC, l2/2/(kc*size))/mr*mr)
+	mc := roundUp(ceilDiv(m, ceilDiv(m, mcMax)), mr)
+	ncMax := max(nr, min(maxNC, l3/2/(kc*size))/nr*nr)
+	nc := roundUp(ceilDiv(n, ceilDiv(n, ncMax)), nr)
+	return blocks{kc: kc, mc: mc, nc: nc}
+}
+
+// cacheSizes reports the L1d, L2 and L3 sizes the blocking is fitted to.
+var cacheSizes = asm.CacheSizes
+
+// bufferAlign is the alignment, in bytes, of packing buffers.
+const bufferAlign = 64
+
+// pools hold packing buffers, one pool per element size.
+var pools [2]sync.Pool
+
+func poolFor[E asm.Elem]() *sync.Pool {
+	if unsafe.Sizeof(E(0)) == 4 {
+		return &pools[0]
+	}
+	return &pools[1]
+}
+
+// getBuffer returns a 64-byte-aligned scratch slice of at least n elements,
+// owned by the caller until putBuffer.
+func getBuffer[E asm.Elem](n int) *[]E {
+	p := poolFor[E]()
+	if v, ok := p.Get().(*[]E); ok && cap(*v) >= n {
+		*v = (*v)[:n]
+		return v
+	}
+	pad := bufferAlign / int(unsafe.Sizeof(E(0)))
+	raw := make([]E, n+pad)
+	off := 0
+	for uintptr(unsafe.Pointer(&raw[off]))%bufferAlign != 0 {
+		off++
+	}
+	s := raw[off : off+n : len(raw)]
+	return &s
+}
+
+// putBuffer returns a buffer from getBuffer to its pool.
+func putBuffer[E asm.Elem](b *[]E) { poolFor[E]().Put(b) }
