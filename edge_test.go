@@ -54,8 +54,11 @@ func edgeOfStability(t *testing.T, dir string, lr float64, window int, below, ab
 // TestEdgeOfStabilityOnEmbeddedDefault runs the default experiment (shortened
 // to the window the check needs) and checks the edge-of-stability signature
 // with a 10% band: on this dataset the sharpness hovers within a few percent
-// of 2/η.
+// of 2/η. About 30 seconds on 2 cores; skipped by -short.
 func TestEdgeOfStabilityOnEmbeddedDefault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the 30-second edge-of-stability run")
+	}
 	cfg := DefaultConfig()
 	cfg.Results = t.TempDir()
 	cfg.MaxSteps = 1000
