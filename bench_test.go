@@ -120,3 +120,27 @@ func benchSharpness(b *testing.B, set *data.Set, method string, k int, tol float
 		b.ReportMetric(spent.Seconds()/float64(measured), "s/solve")
 	}
 }
+
+// BenchmarkRK4Step is one RK4 step of the gradient flow on cifar10-5k
+// fc-tanh against four plain gradient passes (its cost floor), with -benchmem.
+func BenchmarkRK4Step(b *testing.B) {
+	set := cifar5k(b)
+	m, obj := gdSetup[float32](b, set)
+	grad := make([]float32, m.NumParams())
+	f := func(theta, g []float32) float64 { return obj.Grad(theta, g).Loss }
+	b.Run("rk4", func(b *testing.B) {
+		rk := flow.NewRK4[float32](m.NumParams())
+		b.ReportAllocs()
+		for b.Loop() {
+			rk.Step(m.Params, 1e-3, f)
+		}
+	})
+	b.Run("4grads", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for range 4 {
+				obj.Grad(m.Params, grad)
+			}
+		}
+	})
+}

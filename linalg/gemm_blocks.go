@@ -1,6 +1,7 @@
 package linalg
 
 import (
+	"math/bits"
 	"sync"
 	"unsafe"
 
@@ -42,33 +43,39 @@ var cacheSizes = asm.CacheSizes
 // bufferAlign is the alignment, in bytes, of packing buffers.
 const bufferAlign = 64
 
-// pools hold packing buffers, one pool per element size.
-var pools [2]sync.Pool
+// pools hold packing buffers by element size and size class (a buffer of
+// class c holds 2^c elements), so a pooled buffer always fits the request of
+// its class and steady-state GEMM calls allocate nothing.
+var pools [2][bits.UintSize]sync.Pool
 
-func poolFor[E asm.Elem]() *sync.Pool {
+// sizeClass is the smallest c with 2^c ≥ n.
+func sizeClass(n int) int { return bits.Len(uint(max(n, 1) - 1)) }
+
+func poolFor[E asm.Elem](class int) *sync.Pool {
 	if unsafe.Sizeof(E(0)) == 4 {
-		return &pools[0]
+		return &pools[0][class]
 	}
-	return &pools[1]
+	return &pools[1][class]
 }
 
-// getBuffer returns a 64-byte-aligned scratch slice of at least n elements,
-// owned by the caller until putBuffer.
+// getBuffer returns a 64-byte-aligned scratch slice of n elements, owned by
+// the caller until putBuffer.
 func getBuffer[E asm.Elem](n int) *[]E {
-	p := poolFor[E]()
-	if v, ok := p.Get().(*[]E); ok && cap(*v) >= n {
+	class := sizeClass(n)
+	if v, ok := poolFor[E](class).Get().(*[]E); ok {
 		*v = (*v)[:n]
 		return v
 	}
+	size := 1 << class
 	pad := bufferAlign / int(unsafe.Sizeof(E(0)))
-	raw := make([]E, n+pad)
+	raw := make([]E, size+pad)
 	off := 0
 	for uintptr(unsafe.Pointer(&raw[off]))%bufferAlign != 0 {
 		off++
 	}
-	s := raw[off : off+n : len(raw)]
+	s := raw[off : off+n : off+size]
 	return &s
 }
 
 // putBuffer returns a buffer from getBuffer to its pool.
-func putBuffer[E asm.Elem](b *[]E) { poolFor[E]().Put(b) }
+func putBuffer[E asm.Elem](b *[]E) { poolFor[E](sizeClass(cap(*b))).Put(b) }

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/edge-of-stability/eos/asm"
 )
@@ -20,6 +21,31 @@ type gemmArgs[E asm.Elem] struct {
 	beta    E
 	c       []E
 	ldc     int
+}
+
+// argPools recycle gemmArgs (one pool per element size): the workers hold a
+// pointer to them, so a fresh one per call would be a heap allocation.
+var argPools = [2]sync.Pool{
+	{New: func() any { return new(gemmArgs[float32]) }},
+	{New: func() any { return new(gemmArgs[float64]) }},
+}
+
+// newGemmArgs returns pooled GEMM operands, to be handed back with freeGemmArgs.
+func newGemmArgs[E asm.Elem]() *gemmArgs[E] {
+	if unsafe.Sizeof(E(0)) == 4 {
+		return argPools[0].Get().(*gemmArgs[E])
+	}
+	return argPools[1].Get().(*gemmArgs[E])
+}
+
+// freeGemmArgs clears g (dropping its references to the caller's slices) and pools it.
+func freeGemmArgs[E asm.Elem](g *gemmArgs[E]) {
+	*g = gemmArgs[E]{}
+	if unsafe.Sizeof(E(0)) == 4 {
+		argPools[0].Put(g)
+		return
+	}
+	argPools[1].Put(g)
 }
 
 // runGemm is the Goto/BLIS loop nest around the micro-kernel kern: for each
@@ -52,12 +78,18 @@ func runGemm[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 		w.run(nil, 0, 1)
 		return
 	}
+	runTeam(tm, tn, kern, g, bs, *bBuf)
+}
+
+// runTeam runs a GEMM on tm×tn workers, worker 0 on the calling goroutine.
+func runTeam[E asm.Elem](tm, tn int, kern asm.Kernel[E], g *gemmArgs[E], bs blocks, bPacked []E) {
+	mTiles, nTiles := ceilDiv(g.m, kern.MR), ceilDiv(g.n, kern.NR)
 	bar := &barrier{n: int32(tm * tn)}
 	var wg sync.WaitGroup
 	for t := tm*tn - 1; t >= 0; t-- { // worker 0 runs on the calling goroutine
 		ti, tj := t/tn, t%tn
 		w := worker[E]{
-			kern: kern, g: g, bs: bs, bPacked: *bBuf,
+			kern: kern, g: g, bs: bs, bPacked: bPacked,
 			iLo: min(g.m, partStart(mTiles, tm, ti)*kern.MR), iHi: min(g.m, partStart(mTiles, tm, ti+1)*kern.MR),
 			jTileLo: partStart(nTiles, tn, tj), jTileHi: partStart(nTiles, tn, tj+1),
 		}
@@ -90,10 +122,11 @@ type worker[E asm.Elem] struct {
 // using the block and before overwriting it.
 func (w *worker[E]) run(bar *barrier, id, parts int) {
 	g, bs, mr, nr := w.g, w.bs, w.kern.MR, w.kern.NR
-	aBuf := getBuffer[E](bs.kc * bs.mc)
+	// One pooled buffer holds the packed A block and the edge-tile scratch
+	// (a local array would escape to the heap through the kernel's pointer).
+	aBuf := getBuffer[E](bs.kc*bs.mc + maxTile)
 	defer putBuffer(aBuf)
-	aPacked := *aBuf
-	var edge [maxTile]E
+	aPacked, edge := (*aBuf)[:bs.kc*bs.mc], (*aBuf)[bs.kc*bs.mc:]
 	for jc := 0; jc < g.n; jc += bs.nc {
 		nb := min(bs.nc, g.n-jc)
 		panels := ceilDiv(nb, nr)
