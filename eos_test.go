@@ -376,3 +376,39 @@ func TestScheduleAndMomentumThresholdsPerStep(t *testing.T) {
 		}
 	}
 }
+
+func TestSaveEigvecsWritesUnitEigenvectors(t *testing.T) {
+	cfg := quickConfig(t)
+	cfg.MaxSteps = 5
+	cfg.SaveEigvecs = true
+	res, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, _, err := tensorfile.ReadSafetensors(filepath.Join(res.Dir, "eigvecs", "step_0000005.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]tensorfile.Tensor{}
+	for _, x := range ts {
+		byName[x.Name] = x
+	}
+	vecs, vals := byName["eigenvectors"], byName["eigenvalues"]
+	if len(vecs.Shape) != 2 || vecs.Shape[0] != cfg.NEigs || len(vals.Data) != cfg.NEigs {
+		t.Fatalf("eigenvectors shape %v, eigenvalues %v", vecs.Shape, vals.Data)
+	}
+	n := vecs.Shape[1]
+	for k := 0; k < cfg.NEigs; k++ {
+		norm := 0.0
+		for _, v := range vecs.Data[k*n : (k+1)*n] {
+			norm += v * v
+		}
+		if math.Abs(norm-1) > 1e-5 {
+			t.Errorf("eigenvector %d has squared norm %v", k, norm)
+		}
+	}
+	eh, erows := readCSV(t, filepath.Join(res.Dir, "eigs.csv"))
+	if l1 := column(t, eh, erows, "lambda1"); l1[1] != vals.Data[0] {
+		t.Errorf("saved eigenvalue %v, eigs.csv has %v", vals.Data[0], l1[1])
+	}
+}

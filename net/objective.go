@@ -35,6 +35,7 @@ const (
 type Objective[T linalg.Float] struct {
 	layers []layout
 	act    activation
+	act32  func(z, d1, d2 []float32) // float32 slice kernel of act, or nil
 	loss   string
 
 	n, in, out   int
@@ -94,7 +95,7 @@ func NewObjective[T linalg.Float](m *Model[T], set *data.Set, loss string, chunk
 		return nil, err
 	}
 	o := &Objective[T]{
-		layers: m.layers, act: activations[m.Arch.Activation], loss: loss,
+		layers: m.layers, act: activations[m.Arch.Activation], act32: fastActivations32[m.Arch.Activation], loss: loss,
 		n: set.N, in: set.D, out: set.Outputs, chunk: min(chunk, set.N),
 		numParams: m.NumParams(), invN: T(1 / float64(set.N)),
 	}

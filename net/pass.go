@@ -31,7 +31,7 @@ func (o *Objective[T]) forward(theta, x []T, rows int, t *tape[T], second bool) 
 			if second {
 				d2 = t.d2[l][:rows*lo.Out]
 			}
-			activate(o.act, z, t.d1[l][:rows*lo.Out], d2)
+			activate(o.act, o.act32, z, t.d1[l][:rows*lo.Out], d2)
 		}
 		in = z
 	}

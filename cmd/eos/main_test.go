@@ -112,3 +112,20 @@ func TestBenchReportsEveryLevel(t *testing.T) {
 		t.Fatalf("bench: status %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+func TestProfilesAreWritten(t *testing.T) {
+	dir := t.TempDir()
+	for _, kind := range []string{"--cpuprofile", "--memprofile"} {
+		prof := filepath.Join(dir, strings.TrimPrefix(kind, "--")+".pprof")
+		code, _, stderr := runCLI("run", "--results", dir, "--overwrite", "--widths", "8", "--max-steps", "3", "--neigs", "0", kind, prof)
+		if code != 0 {
+			t.Fatalf("%s: status %d: %s", kind, code, stderr)
+		}
+		if st, err := os.Stat(prof); err != nil || st.Size() == 0 {
+			t.Fatalf("%s wrote no profile: %v", kind, err)
+		}
+	}
+	if code, _, _ := runCLI("run", "--results", dir, "--cpuprofile", "a", "--memprofile", "b"); code == 0 {
+		t.Fatal("--cpuprofile with --memprofile accepted")
+	}
+}
