@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"path/filepath"
 	"strconv"
 
 	"github.com/edge-of-stability/eos/flow"
@@ -15,20 +14,14 @@ import (
 // with λ the latest sharpness (MaxStep until it is first measured).
 func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result, error) {
 	cfg := s.cfg
-	metrics, err := createCSV(filepath.Join(s.dir, "metrics.csv"),
-		[]string{"tick", "time", "train_loss", "train_acc", "test_loss", "test_acc", "elapsed_s", "h"})
+	metrics, eigs, err := s.openLogs(
+		[]string{"tick", "time", "train_loss", "train_acc", "test_loss", "test_acc", "elapsed_s", "h"},
+		[]string{"tick", "time"}, []string{"hvps", "seconds"})
 	if err != nil {
 		return nil, err
 	}
 	defer metrics.close()
-	var eigs *csvLog
-	if s.sharp != nil {
-		header := append(append([]string{"tick", "time"}, eigHeader(cfg.NEigs)...), "hvps", "seconds")
-		if eigs, err = createCSV(filepath.Join(s.dir, "eigs.csv"), header); err != nil {
-			return nil, err
-		}
-		defer eigs.close()
-	}
+	defer eigs.close()
 	rk := flow.NewRK4[T](len(s.theta))
 	// The gradient measured at each tick is the first RK4 stage of the
 	// advance that follows: f hands it over once instead of recomputing it.

@@ -38,20 +38,14 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 		return nil, err
 	}
 	sched := flow.Schedule{Base: cfg.LR, Drops: cfg.LRDrops, Adaptive: cfg.LRAdaptive}
-	metrics, err := createCSV(filepath.Join(s.dir, "metrics.csv"),
-		[]string{"step", "train_loss", "train_acc", "test_loss", "test_acc", "elapsed_s", "lr", "threshold"})
+	metrics, eigs, err := s.openLogs(
+		[]string{"step", "train_loss", "train_acc", "test_loss", "test_acc", "elapsed_s", "lr", "threshold"},
+		[]string{"step"}, []string{"eta_lambda1", "hvps", "seconds"})
 	if err != nil {
 		return nil, err
 	}
 	defer metrics.close()
-	var eigs *csvLog
-	if s.sharp != nil {
-		header := append(append([]string{"step"}, eigHeader(cfg.NEigs)...), "eta_lambda1", "hvps", "seconds")
-		if eigs, err = createCSV(filepath.Join(s.dir, "eigs.csv"), header); err != nil {
-			return nil, err
-		}
-		defer eigs.close()
-	}
+	defer eigs.close()
 	lambda := math.NaN()
 	res := &Result{Dir: s.dir}
 	for step := 0; ; step++ {
@@ -103,6 +97,22 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 		opt.Step(s.theta, s.grad, lr)
 	}
 	return res, s.saveWeights("weights_final.safetensors", s.meta(res.Steps))
+}
+
+// openLogs creates metrics.csv with metricsHeader and, when the sharpness is
+// tracked, eigs.csv with the columns eigIndex, lambda1…lambdaK, eigExtra.
+func (s *session[T]) openLogs(metricsHeader, eigIndex, eigExtra []string) (metrics, eigs *csvLog, err error) {
+	if metrics, err = createCSV(filepath.Join(s.dir, "metrics.csv"), metricsHeader); err != nil {
+		return nil, nil, err
+	}
+	if s.sharp != nil {
+		header := append(append(append([]string{}, eigIndex...), eigHeader(s.cfg.NEigs)...), eigExtra...)
+		if eigs, err = createCSV(filepath.Join(s.dir, "eigs.csv"), header); err != nil {
+			metrics.close()
+			return nil, nil, err
+		}
+	}
+	return metrics, eigs, nil
 }
 
 // stopReason says why the run should stop now, or "" to go on.
