@@ -20,6 +20,8 @@ type flagSet struct {
 	*flag.FlagSet
 	synopsis string
 	stderr   io.Writer
+	// args are the positional arguments, wherever they stood among the options.
+	args []string
 }
 
 // newFlagSet makes the option set of subcommand name.
@@ -41,17 +43,25 @@ func (fs *flagSet) printUsage() {
 	fmt.Fprintf(fs.stderr, "Usage: %s\n\nOptions:%s", fs.synopsis, opts)
 }
 
-// parse parses args, turning flag errors into one clear line and exit status 2.
+// parse parses args, options and positional arguments in any order
+// ("eos data fetch --data-dir D cifar10"), turning flag errors into one
+// clear line and exit status 2.
 func (fs *flagSet) parse(args []string) error {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.printUsage()
-		return errHelp
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.printUsage()
+			return errHelp
+		}
+		if err != nil {
+			return fs.fail("%v", err)
+		}
+		if fs.NArg() == 0 {
+			return nil
+		}
+		fs.args = append(fs.args, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if err != nil {
-		return fs.fail("%v", err)
-	}
-	return nil
 }
 
 // fail prints one line about a bad argument and returns errUsage.

@@ -88,7 +88,7 @@ func TestRunFlowCompareAndPlotEndToEnd(t *testing.T) {
 		t.Errorf("compare wrote no compare.csv/png: %v, stdout %q", err, stdout)
 	}
 	out := filepath.Join(t.TempDir(), "both")
-	if code, _, stderr = runCLI("plot", "--out", out, "--format", "png", gdDir, flowDir); code != 0 {
+	if code, _, stderr = runCLI("plot", gdDir, "--out", out, flowDir, "--format", "png"); code != 0 { // options may follow the directories
 		t.Fatalf("plot: status %d: %s", code, stderr)
 	}
 	if _, err := os.Stat(out + ".png"); err != nil {

@@ -103,8 +103,8 @@ func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Wr
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fs.fail("unexpected argument %q", fs.Arg(0))
+	if len(fs.args) > 0 {
+		return fs.fail("unexpected argument %q", fs.args[0])
 	}
 	if err := cfg.Validate(); err != nil {
 		return fs.fail("%v", err)

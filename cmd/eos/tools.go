@@ -22,7 +22,7 @@ func cmdData(args []string, stdout, stderr io.Writer) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 || fs.Arg(0) != "fetch" {
+	if len(fs.args) != 2 || fs.args[0] != "fetch" {
 		return fs.fail("want: eos data fetch cifar10")
 	}
 	d, err := data.Dir(*dir)
@@ -31,7 +31,7 @@ func cmdData(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := data.Fetch(ctx, fs.Arg(1), d, *url, stderr); err != nil {
+	if err := data.Fetch(ctx, fs.args[1], d, *url, stderr); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "data: %s\n", d)
@@ -45,11 +45,11 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if len(fs.args) == 0 {
 		return fs.fail("name at least one result directory")
 	}
 	var runs []*report.Run
-	for _, dir := range fs.Args() {
+	for _, dir := range fs.args {
 		r, err := report.Load(dir)
 		if err != nil {
 			return err
@@ -60,7 +60,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	if prefix == "" {
 		prefix = "eos-plot"
 		if len(runs) == 1 {
-			prefix = filepath.Join(fs.Arg(0), "plot")
+			prefix = filepath.Join(fs.args[0], "plot")
 		}
 	}
 	files, err := report.Plot(runs, prefix, strings.Split(*formats, ","))
@@ -80,14 +80,14 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 2 {
+	if len(fs.args) != 2 {
 		return fs.fail("want two result directories: a GD run and a flow run")
 	}
-	gd, err := report.Load(fs.Arg(0))
+	gd, err := report.Load(fs.args[0])
 	if err != nil {
 		return err
 	}
-	fl, err := report.Load(fs.Arg(1))
+	fl, err := report.Load(fs.args[1])
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	}
 	prefix := *out
 	if prefix == "" {
-		prefix = filepath.Join(fs.Arg(0), "compare")
+		prefix = filepath.Join(fs.args[0], "compare")
 	}
 	if err := c.WriteCSV(prefix + ".csv"); err != nil {
 		return err
