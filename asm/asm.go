@@ -1,7 +1,8 @@
 // Package asm holds the SIMD kernels eos runs on and the registry that picks,
 // per operation, the best implementation the CPU and OS support: GEMM
-// micro-kernels for float32 and float64 and the uint8 standardisation of input
-// pixels, in Go assembly for AVX2, AVX-512 and NEON, and in pure Go everywhere.
+// micro-kernels for float32 and float64, the uint8 standardisation of input
+// pixels, the float32 tanh activation with its derivatives, and vector ops, in
+// Go assembly for AVX2, AVX-512 and NEON, and in pure Go everywhere.
 package asm
 
 // Elem is the set of element types the kernels compute in.

@@ -3,6 +3,7 @@ package net
 import (
 	"math"
 
+	"github.com/edge-of-stability/eos/asm"
 	"github.com/edge-of-stability/eos/linalg"
 )
 
@@ -101,52 +102,10 @@ func sigmoid(x float64) float64 {
 // fastActivations32 are whole-slice float32 kernels for the activations where
 // the per-element float64 path costs a noticeable share of a pass (tanh by
 // math.Tanh was a fifth of a cifar10-5k fc-tanh step). Each computes exactly
-// what activate does, to float32 accuracy.
+// what activate does, to float32 accuracy; tanh runs the SIMD kernel asm
+// selected, looked up on every call so that a later asm.Select takes effect.
 var fastActivations32 = map[string]func(z, d1, d2 []float32){
-	actTanh: tanhSlice32,
-}
-
-// tanhSlice32 is activate for tanh in float32: σ = tanh(z), σ' = 1 − σ²,
-// σ″ = −2σσ'.
-func tanhSlice32(z, d1, d2 []float32) {
-	d1 = d1[:len(z)]
-	for i, x := range z {
-		t := tanh32(x)
-		d := 1 - t*t
-		z[i], d1[i] = t, d
-		if d2 != nil {
-			d2[i] = -2 * t * d
-		}
-	}
-}
-
-// tanh32 is tanh in float32 by a [13/6] odd rational minimax approximation
-// on [−7.9053, 7.9053] (clamped outside, where float32 tanh is ±1 to within
-// 3 ulp), accurate to 4·10⁻⁷ relative against math.Tanh (see the test); a NaN
-// input gives NaN.
-func tanh32(x float32) float32 {
-	const clamp = 7.90531110763549805
-	switch {
-	case x > clamp:
-		x = clamp
-	case x < -clamp:
-		x = -clamp
-	case x > -0.0004 && x < 0.0004:
-		return x // tanh x = x − x³/3 + …: x is exact to float32 here
-	}
-	x2 := x * x
-	p := float32(-2.76076847742355e-16)
-	p = p*x2 + 2.00018790482477e-13
-	p = p*x2 - 8.60467152213735e-11
-	p = p*x2 + 5.12229709037114e-08
-	p = p*x2 + 1.48572235717979e-05
-	p = p*x2 + 6.37261928875436e-04
-	p = p*x2 + 4.89352455891786e-03
-	q := float32(1.19825839466702e-06)
-	q = q*x2 + 1.18534705686654e-04
-	q = q*x2 + 2.26843463243900e-03
-	q = q*x2 + 4.89352518554385e-03
-	return x * p / q
+	actTanh: func(z, d1, d2 []float32) { asm.Tanh32()(z, d1, d2) },
 }
 
 // activate overwrites the pre-activations z with σ(z) and stores σ'(z) in d1
