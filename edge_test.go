@@ -54,10 +54,10 @@ func edgeOfStability(t *testing.T, dir string, lr float64, window int, below, ab
 // TestEdgeOfStabilityOnEmbeddedDefault runs the default experiment (shortened
 // to the window the check needs) and checks the edge-of-stability signature
 // with a 10% band: on this dataset the sharpness hovers within a few percent
-// of 2/η. About 30 seconds on 2 cores; skipped by -short.
+// of 2/η. About 15 seconds on 2 cores; skipped by -short.
 func TestEdgeOfStabilityOnEmbeddedDefault(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: skipping the 30-second edge-of-stability run")
+		t.Skip("-short: skipping the 15-second edge-of-stability run")
 	}
 	cfg := DefaultConfig()
 	cfg.Results = t.TempDir()
@@ -76,10 +76,10 @@ func TestEdgeOfStabilityOnEmbeddedDefault(t *testing.T) {
 // then sharpens back). The band is −10%/+20%: on real data with the squared
 // loss the sharpness settles a little above 2/η (the paper's figures; here
 // about +5–15%, with λ2 joining λ1), and the +20% is that known
-// overshoot, not slack. About 3 minutes on 2 cores; skipped by -short.
+// overshoot, not slack. About 1.5 minutes on 2 cores; skipped by -short.
 func TestEdgeOfStabilityOnCIFAR5k(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: skipping the 3-minute CIFAR-10 edge-of-stability run")
+		t.Skip("-short: skipping the 1.5-minute CIFAR-10 edge-of-stability run")
 	}
 	cifar5k(t)
 	cfg := DefaultConfig()
