@@ -117,15 +117,9 @@ func (o *Objective[T]) hvpChunk(w *scratch[T], x []T, lo, rows int, hv []T) {
 		ly := o.layers[l]
 		rdz, dz := w.rdz[l][:rows*ly.Out], t.dz[l]
 		scale := T(ly.scale)
-		hw := weight(hv, ly)
-		if l == 0 {
-			o.gemm(linalg.Trans, linalg.NoTrans, ly.Out, ly.In, rows, scale, rdz, ly.Out, x, ly.In, 1, hw, ly.In)
-		} else {
-			o.gemm(linalg.Trans, linalg.NoTrans, ly.Out, ly.In, rows, scale, rdz, ly.Out, t.act[l-1], ly.In, 1, hw, ly.In)
-			o.gemm(linalg.Trans, linalg.NoTrans, ly.Out, ly.In, rows, scale, dz, ly.Out, w.ra[l-1][:rows*ly.In], ly.In, 1, hw, ly.In)
-		}
-		if ly.Bias {
-			addColumnSums(hv[ly.b:ly.b+ly.Out], rdz, rows)
+		o.addLayerGrad(hv, ly, rdz, t.input(l, x, rows*ly.In), rows)
+		if l > 0 {
+			o.gemm(linalg.Trans, linalg.NoTrans, ly.Out, ly.In, rows, scale, dz, ly.Out, w.ra[l-1][:rows*ly.In], ly.In, 1, weight(hv, ly), ly.In)
 		}
 		if l == 0 {
 			return

@@ -102,14 +102,7 @@ func (o *Objective[T]) backward(theta, x []T, rows int, t *tape[T], grad []T, se
 		dz := t.dz[l][:rows*lo.Out]
 		scale := T(lo.scale)
 		if grad != nil {
-			in := x
-			if l > 0 {
-				in = t.act[l-1][:rows*lo.In]
-			}
-			o.gemm(linalg.Trans, linalg.NoTrans, lo.Out, lo.In, rows, scale, dz, lo.Out, in, lo.In, 1, weight(grad, lo), lo.In)
-			if lo.Bias {
-				addColumnSums(grad[lo.b:lo.b+lo.Out], dz, rows)
-			}
+			o.addLayerGrad(grad, lo, dz, t.input(l, x, rows*lo.In), rows)
 		}
 		if l == 0 {
 			return
@@ -127,6 +120,25 @@ func (o *Objective[T]) backward(theta, x []T, rows int, t *tape[T], grad []T, se
 			da[i] *= d1[i]
 		}
 	}
+}
+
+// addLayerGrad adds layer lo's parameter gradient for output errors dz of
+// the rows×lo.In layer input in to out: scale·dzᵀ·in to the weights and the
+// column sums of dz to the bias.
+func (o *Objective[T]) addLayerGrad(out []T, lo layout, dz, in []T, rows int) {
+	o.gemm(linalg.Trans, linalg.NoTrans, lo.Out, lo.In, rows, T(lo.scale), dz, lo.Out, in, lo.In, 1, weight(out, lo), lo.In)
+	if lo.Bias {
+		addColumnSums(out[lo.b:lo.b+lo.Out], dz, rows)
+	}
+}
+
+// input is layer l's input, its first n values: x for the first layer, the
+// previous layer's activations otherwise.
+func (t *tape[T]) input(l int, x []T, n int) []T {
+	if l == 0 {
+		return x[:n]
+	}
+	return t.act[l-1][:n]
 }
 
 // addColumnSums adds the column sums of the rows×len(sum) matrix m into sum.
