@@ -43,7 +43,8 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 		s.pendingLoss, pending = m.Loss, true
 		tm := s.testMetrics(tick)
 		measured := false
-		if s.sharp != nil && tick%cfg.EigFreq == 0 && s.finite(m.Loss) {
+		finite := s.finite(m.Loss) // checked once: it reads the whole gradient
+		if s.sharp != nil && tick%cfg.EigFreq == 0 && finite {
 			er, took, err := s.sharp.measure(s.theta)
 			if err != nil {
 				return res, fmt.Errorf("tick %d: %w", tick, err)
@@ -67,7 +68,7 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 			num(s.elapsed()), num(h)}); err != nil {
 			return res, err
 		}
-		if !s.finite(m.Loss) {
+		if !finite {
 			return res, fmt.Errorf("tick %d (time %v): the training loss or gradient is not finite (loss %v); rows so far are in %s", tick, t, m.Loss, s.dir)
 		}
 		if err := s.snapshot(tick, "tick"); err != nil {

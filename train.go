@@ -53,7 +53,8 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 		tm := s.testMetrics(step)
 		measured := false
 		var eigRow []string
-		if s.sharp != nil && step%cfg.EigFreq == 0 && s.finite(m.Loss) {
+		finite := s.finite(m.Loss) // checked once: it reads the whole gradient
+		if s.sharp != nil && step%cfg.EigFreq == 0 && finite {
 			er, took, err := s.sharp.measure(s.theta)
 			if err != nil {
 				return res, fmt.Errorf("step %d: %w", step, err)
@@ -82,7 +83,7 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 			num(s.elapsed()), num(lr), num(threshold)}); err != nil {
 			return res, err
 		}
-		if !s.finite(m.Loss) {
+		if !finite {
 			return res, fmt.Errorf("step %d: the training loss or gradient is not finite (loss %v); rows so far are in %s", step, m.Loss, s.dir)
 		}
 		if err := s.snapshot(step, "step"); err != nil {
