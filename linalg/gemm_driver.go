@@ -1,7 +1,6 @@
 package linalg
 
 import (
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -51,11 +50,16 @@ func freeGemmArgs[E asm.Elem](g *gemmArgs[E]) {
 // runGemm is the Goto/BLIS loop nest around the micro-kernel kern: for each
 // NC-wide block of columns and KC-deep block of the sum, B is packed into
 // NR-wide panels; MC-row blocks of A are packed into MR-row panels and the
-// micro-kernel runs over the tiles. With several threads, each packs its
-// share of the B panels of the block (between two barriers) and then its own
-// rows of A, and computes its own tiles. Every tile sums the same KC blocks
-// in the same order with the same kernel whatever the thread count, so the
-// result does not depend on it.
+// micro-kernel runs over the tiles. With several threads that split only
+// the rows, when a block of B is small, each worker packs all of B for
+// itself and runs independently. Otherwise the packed blocks of B are
+// shared and alternate between two buffers: each worker packs its share of
+// the B panels of a block and its first block of A, waits at one barrier
+// for the others' shares, and computes its own tiles (the barrier also
+// tells it that every worker is done with the block packed two steps
+// before in the same buffer). Every tile sums the same KC blocks in the
+// same order with the same kernel whatever the thread count, so the result
+// does not depend on it.
 func runGemm[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 	if g.m == 0 || g.n == 0 {
 		return
@@ -71,121 +75,204 @@ func runGemm[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 	threads = min(threads, max(1, 2*g.m*g.n*g.k/minFlopsPerThread))
 	tm, tn := splitThreads(threads, mTiles, nTiles)
 	bs := chooseBlocks[E](kern.MR, kern.NR, g.m, g.n, g.k)
-	bBuf := getBuffer[E](bs.kc * roundUp(min(bs.nc, g.n), kern.NR))
-	defer putBuffer(bBuf)
+	bSize := bs.kc * roundUp(min(bs.nc, g.n), kern.NR)
 	if tm*tn == 1 {
-		w := worker[E]{kern: kern, g: g, bs: bs, bPacked: *bBuf, iLo: 0, iHi: g.m, jTileLo: 0, jTileHi: nTiles}
+		bBuf := getBuffer[E](bSize)
+		defer putBuffer(bBuf)
+		w := worker[E]{kern: kern, g: g, bs: bs, bPacked: [2][]E{*bBuf, *bBuf}, iLo: 0, iHi: g.m, jTileLo: 0, jTileHi: nTiles}
 		w.run(nil, 0, 1)
 		return
 	}
-	runTeam(tm, tn, kern, g, bs, *bBuf)
+	// When the threads split the rows only and a block of B is small, each
+	// packs all of B for itself: re-packing a small B costs less than the
+	// barriers and the cross-core reads of sharing it.
+	if _, l2, _ := cacheSizes(); tn == 1 && bSize*int(unsafe.Sizeof(E(0))) <= l2/2 {
+		runTeam(tm, tn, kern, g, bs, [2][]E{})
+		return
+	}
+	bBuf := getBuffer[E](2 * bSize)
+	defer putBuffer(bBuf)
+	runTeam(tm, tn, kern, g, bs, [2][]E{(*bBuf)[:bSize], (*bBuf)[bSize:]})
 }
 
-// runTeam runs a GEMM on tm×tn workers, worker 0 on the calling goroutine.
-func runTeam[E asm.Elem](tm, tn int, kern asm.Kernel[E], g *gemmArgs[E], bs blocks, bPacked []E) {
+// team is one parallel GEMM: its workers, their barrier and the count of
+// shares still running on helpers.
+type team[E asm.Elem] struct {
+	workers []worker[E]
+	alone   bool // the workers share no panel of B and never wait
+	bar     barrier
+	pending atomic.Int32
+}
+
+// teamPools recycle teams (one pool per element size), so that parallel
+// calls allocate nothing in the steady state.
+var teamPools [2]sync.Pool
+
+// runPart runs worker p of the team. A worker without a shared B buffer
+// packs B into a buffer of its own; in a team that splits only the columns,
+// each packs just the panels of its own tiles. Neither waits for the others.
+func (t *team[E]) runPart(p int) {
+	w := &t.workers[p]
+	switch {
+	case w.bPacked[0] == nil:
+		bBuf := getBuffer[E](w.bs.kc * roundUp(min(w.bs.nc, w.g.n), w.kern.NR))
+		w.bPacked = [2][]E{*bBuf, *bBuf}
+		w.run(nil, 0, 1)
+		putBuffer(bBuf)
+	case t.alone:
+		w.run(nil, 0, 1)
+	default:
+		w.run(&t.bar, p, len(t.workers))
+	}
+}
+
+// runTeam runs a GEMM on tm×tn workers, worker 0 on the calling goroutine
+// and the others on helpers; bPacked are the shared B buffers, or nil for
+// workers that pack B each for themselves.
+func runTeam[E asm.Elem](tm, tn int, kern asm.Kernel[E], g *gemmArgs[E], bs blocks, bPacked [2][]E) {
 	mTiles, nTiles := ceilDiv(g.m, kern.MR), ceilDiv(g.n, kern.NR)
-	bar := &barrier{n: int32(tm * tn)}
-	var wg sync.WaitGroup
-	for t := tm*tn - 1; t >= 0; t-- { // worker 0 runs on the calling goroutine
-		ti, tj := t/tn, t%tn
-		w := worker[E]{
+	pool := &teamPools[0]
+	if unsafe.Sizeof(E(0)) == 8 {
+		pool = &teamPools[1]
+	}
+	t, ok := pool.Get().(*team[E])
+	if !ok {
+		t = new(team[E])
+	}
+	n := tm * tn
+	t.workers = t.workers[:0]
+	for i := 0; i < n; i++ {
+		ti, tj := i/tn, i%tn
+		t.workers = append(t.workers, worker[E]{
 			kern: kern, g: g, bs: bs, bPacked: bPacked,
 			iLo: min(g.m, partStart(mTiles, tm, ti)*kern.MR), iHi: min(g.m, partStart(mTiles, tm, ti+1)*kern.MR),
 			jTileLo: partStart(nTiles, tn, tj), jTileHi: partStart(nTiles, tn, tj+1),
-		}
-		if t == 0 {
-			w.run(bar, t, tm*tn)
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w.run(bar, t, tm*tn)
-		}()
+		})
 	}
-	wg.Wait()
+	t.bar.n = int32(n)
+	// With a single NC block and the columns split, the workers' panels
+	// occupy disjoint parts of the buffers (with several NC blocks, panel
+	// indices restart at each block, and workers at different blocks would
+	// overwrite each other's panels).
+	t.alone = tm == 1 && g.n <= bs.nc
+	t.pending.Store(int32(n - 1))
+	for i := 1; i < n; i++ {
+		startPart(t, i, &t.pending)
+	}
+	t.runPart(0)
+	awaitZero(&t.pending)
+	clear(t.workers) // drop the references to the caller's matrices
+	pool.Put(t)
 }
 
 // worker is one thread's share of a GEMM: rows [iLo, iHi) of C and the NR-wide
 // column tiles [jTileLo, jTileHi) of every NC block (tile indices are global).
+// Successive packed blocks of B go to bPacked[0], bPacked[1], bPacked[0]…
+// (the same buffer twice when the worker is alone).
 type worker[E asm.Elem] struct {
 	kern             asm.Kernel[E]
 	g                *gemmArgs[E]
 	bs               blocks
-	bPacked          []E
+	bPacked          [2][]E
 	iLo, iHi         int
 	jTileLo, jTileHi int
 }
 
-// run executes the worker's share. In a team (bar != nil) it packs only the
-// B panels whose index is ≡ id mod parts, and waits for the others before
-// using the block and before overwriting it.
+// run executes the worker's share. Alone (bar == nil) it packs the B panels
+// of its own tiles and waits for no one; in a team sharing B (bar != nil) it
+// packs the panels whose index is ≡ id mod parts and waits for the others'
+// before using the block.
 func (w *worker[E]) run(bar *barrier, id, parts int) {
-	g, bs, mr, nr := w.g, w.bs, w.kern.MR, w.kern.NR
+	g, bs := w.g, w.bs
 	// One pooled buffer holds the packed A block and the edge-tile scratch
 	// (a local array would escape to the heap through the kernel's pointer).
 	aBuf := getBuffer[E](bs.kc*bs.mc + maxTile)
 	defer putBuffer(aBuf)
 	aPacked, edge := (*aBuf)[:bs.kc*bs.mc], (*aBuf)[bs.kc*bs.mc:]
+	step := 0
 	for jc := 0; jc < g.n; jc += bs.nc {
 		nb := min(bs.nc, g.n-jc)
-		panels := ceilDiv(nb, nr)
+		panels := ceilDiv(nb, w.kern.NR)
 		// The tiles of this NC block this worker computes, as panel indices.
-		jLo := max(w.jTileLo-jc/nr, 0)
-		jHi := min(w.jTileHi-jc/nr, panels)
+		jLo := max(w.jTileLo-jc/w.kern.NR, 0)
+		jHi := min(w.jTileHi-jc/w.kern.NR, panels)
 		for pc := 0; pc < g.k; pc += bs.kc {
 			kb := min(bs.kc, g.k-pc)
 			beta := g.beta
 			if pc > 0 {
 				beta = 1
 			}
-			if bar != nil && (jc > 0 || pc > 0) {
-				bar.wait() // every worker is done with the previous block of B
+			bPacked := w.bPacked[step%2]
+			step++
+			if bar != nil {
+				w.packBPanels(bPacked, pc, kb, jc, id, parts, panels)
+			} else {
+				w.packBPanels(bPacked, pc, kb, jc, jLo, 1, jHi)
 			}
-			w.packBBlock(w.bPacked, pc, kb, jc, panels, id, parts)
+			mine := jLo < jHi
+			if mine && w.iLo < w.iHi {
+				w.packABlock(aPacked, w.iLo, pc, kb)
+			}
 			if bar != nil {
 				bar.wait() // the block of B is complete
 			}
-			if jLo >= jHi {
+			if !mine {
 				continue
 			}
 			for ic := w.iLo; ic < w.iHi; ic += bs.mc {
-				mb := min(bs.mc, w.iHi-ic)
-				rowPanels := ceilDiv(mb, mr)
-				for q := 0; q < rowPanels; q++ {
-					i0 := ic + q*mr
-					packA(g, &w.kern, aPacked[q*mr*kb:(q+1)*mr*kb], i0, min(mr, g.m-i0), pc, kb)
+				if ic > w.iLo {
+					w.packABlock(aPacked, ic, pc, kb)
 				}
-				for p := jLo; p < jHi; p++ {
-					j0 := jc + p*nr
-					cols := min(nr, g.n-j0)
-					bp := &w.bPacked[p*nr*kb]
-					for q := 0; q < rowPanels; q++ {
-						i0 := ic + q*mr
-						rows := min(mr, g.m-i0)
-						ap := &aPacked[q*mr*kb]
-						run, width := w.kern.Run, nr
-						if cols <= nr/2 && w.kern.RunHalf != nil {
-							run, width = w.kern.RunHalf, nr/2
-						}
-						if rows == mr && cols == width {
-							run(kb, ap, bp, &g.c[i0*g.ldc+j0], g.ldc, g.alpha, beta)
-							continue
-						}
-						run(kb, ap, bp, &edge[0], nr, g.alpha, 0)
-						storeEdge(g.c[i0*g.ldc+j0:], g.ldc, edge[:], nr, rows, cols, beta)
-					}
-				}
+				w.computeBlock(aPacked, bPacked, edge, ic, jc, jLo, jHi, kb, beta)
 			}
 		}
 	}
 }
 
-// packBBlock packs the panels p ≡ id mod parts of the kb×NC block of op(B)
-// at row pc and column jc into dst, panel p at dst[p*nr*kb:].
-func (w *worker[E]) packBBlock(dst []E, pc, kb, jc, panels, id, parts int) {
+// packABlock packs the MC-row block of op(A) at row ic and column pc, kb
+// deep (rows up to the worker's iHi), into MR-row panels of dst.
+func (w *worker[E]) packABlock(dst []E, ic, pc, kb int) {
+	mr := w.kern.MR
+	mb := min(w.bs.mc, w.iHi-ic)
+	for q := 0; q < ceilDiv(mb, mr); q++ {
+		i0 := ic + q*mr
+		packA(w.g, &w.kern, dst[q*mr*kb:(q+1)*mr*kb], i0, min(mr, w.g.m-i0), pc, kb)
+	}
+}
+
+// computeBlock runs the micro-kernel over the tiles of the packed A block at
+// row ic and the packed B panels [jLo, jHi) of the NC block at column jc:
+// C = alpha·A·B + beta·C on those tiles.
+func (w *worker[E]) computeBlock(aPacked, bPacked, edge []E, ic, jc, jLo, jHi, kb int, beta E) {
+	g, mr, nr := w.g, w.kern.MR, w.kern.NR
+	rowPanels := ceilDiv(min(w.bs.mc, w.iHi-ic), mr)
+	for p := jLo; p < jHi; p++ {
+		j0 := jc + p*nr
+		cols := min(nr, g.n-j0)
+		bp := &bPacked[p*nr*kb]
+		run, width := w.kern.Run, nr
+		if cols <= nr/2 && w.kern.RunHalf != nil {
+			run, width = w.kern.RunHalf, nr/2
+		}
+		for q := 0; q < rowPanels; q++ {
+			i0 := ic + q*mr
+			rows := min(mr, g.m-i0)
+			ap := &aPacked[q*mr*kb]
+			if rows == mr && cols == width {
+				run(kb, ap, bp, &g.c[i0*g.ldc+j0], g.ldc, g.alpha, beta)
+				continue
+			}
+			run(kb, ap, bp, &edge[0], nr, g.alpha, 0)
+			storeEdge(g.c[i0*g.ldc+j0:], g.ldc, edge[:], nr, rows, cols, beta)
+		}
+	}
+}
+
+// packBPanels packs the panels p = first, first+step, … < end of the kb×NC
+// block of op(B) at row pc and column jc into dst, panel p at dst[p*nr*kb:].
+func (w *worker[E]) packBPanels(dst []E, pc, kb, jc, first, step, end int) {
 	nr := w.kern.NR
-	for p := id; p < panels; p += parts {
+	for p := first; p < end; p += step {
 		j0 := jc + p*nr
 		packB(w.g, &w.kern, dst[p*nr*kb:(p+1)*nr*kb], pc, kb, j0, min(nr, w.g.n-j0))
 	}
@@ -253,29 +340,3 @@ func partStart(count, parts, p int) int { return count * p / parts }
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 func roundUp(a, b int) int { return ceilDiv(a, b) * b }
-
-// barrier makes n goroutines wait for each other, repeatedly. Waiters spin
-// briefly (the phases it separates are short and the threads few), then yield.
-type barrier struct {
-	n     int32
-	count atomic.Int32
-	gen   atomic.Uint32
-}
-
-// spinsBeforeYield is how many times a waiter polls before yielding its P.
-const spinsBeforeYield = 1 << 12
-
-// wait blocks until all n goroutines have called wait.
-func (b *barrier) wait() {
-	gen := b.gen.Load()
-	if b.count.Add(1) == b.n {
-		b.count.Store(0)
-		b.gen.Add(1)
-		return
-	}
-	for i := 0; b.gen.Load() == gen; i++ {
-		if i >= spinsBeforeYield {
-			runtime.Gosched()
-		}
-	}
-}

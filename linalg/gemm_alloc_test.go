@@ -1,0 +1,26 @@
+package linalg
+
+import "testing"
+
+// TestGemmAllocs checks that steady-state GEMM calls, on one thread and on a
+// team, allocate nothing (their buffers and teams come from pools).
+func TestGemmAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under -race")
+	}
+	const m, n, k = 64, 96, 300
+	a32, b32, c32 := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+	a64, b64, c64 := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
+	for _, threads := range []int{1, 2} {
+		if got := testing.AllocsPerRun(50, func() {
+			ParallelGemm(threads, NoTrans, Trans, m, n, k, 1, a32, k, b32, k, 0, c32, n)
+		}); got > 0 {
+			t.Errorf("float32 ParallelGemm with %d threads: %v allocations per call, want 0", threads, got)
+		}
+		if got := testing.AllocsPerRun(50, func() {
+			ParallelGemm(threads, Trans, NoTrans, m, n, k, 1, a64, m, b64, n, 0.5, c64, n)
+		}); got > 0 {
+			t.Errorf("float64 ParallelGemm with %d threads: %v allocations per call, want 0", threads, got)
+		}
+	}
+}
