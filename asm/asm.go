@@ -48,6 +48,12 @@ type Kernel[E Elem] struct {
 	PackRows func(dst, src *E, ld, kb int)
 }
 
-// Standardize is a kernel that writes dst[i] = E(src[i])*scale[i] + shift[i]
-// for every i < len(dst); src, scale and shift are at least as long as dst.
-type Standardize[E Elem] func(dst []E, src []uint8, scale, shift []E)
+// Standardize is a kernel that converts rows rows of len(scale) uint8 pixels,
+// src[l*ld+j], into
+//
+//	dst[l*dstStride+j] = E(src[l*ld+j])*scale[j] + shift[j]
+//
+// for l < rows, j < len(scale); shift is at least as long as scale. It panics
+// if src or dst is too short or, when rows > 1, if ld < 0 or
+// dstStride < len(scale) (output rows must not overlap).
+type Standardize[E Elem] func(dst []E, dstStride int, src []uint8, ld, rows int, scale, shift []E)

@@ -11,8 +11,6 @@ const (
 var (
 	_ = sgemm.register("generic", Kernel[float32]{Level: "generic", MR: genericMR, NR: genericNR, Run: gemmGo[float32]})
 	_ = dgemm.register("generic", Kernel[float64]{Level: "generic", MR: genericMR, NR: genericNR, Run: gemmGo[float64]})
-	_ = standardize32.register("generic", standardizeGo[float32])
-	_ = standardize64.register("generic", standardizeGo[float64])
 )
 
 // gemmGo is the pure-Go 4×4 micro-kernel; it computes, for i, j < 4,
@@ -64,14 +62,4 @@ func store4[E Elem](c []E, alpha, beta, s0, s1, s2, s3 E) {
 	c[1] = alpha*s1 + beta*c[1]
 	c[2] = alpha*s2 + beta*c[2]
 	c[3] = alpha*s3 + beta*c[3]
-}
-
-// standardizeGo writes dst[i] = E(src[i])*scale[i] + shift[i] for i < len(dst).
-func standardizeGo[E Elem](dst []E, src []uint8, scale, shift []E) {
-	src = src[:len(dst)]
-	scale = scale[:len(dst)]
-	shift = shift[:len(dst)]
-	for i := range dst {
-		dst[i] = E(src[i])*scale[i] + shift[i]
-	}
 }

@@ -2,9 +2,10 @@
 
 package asm
 
-var _ = standardize32.register("neon", simdStandardize(8, standardizeNEONF32))
+var _ = standardize32.register("neon", simdStandardize(4, standardizeNEONF32))
 
-// standardizeNEONF32 standardises n pixels, n a multiple of 8 (see Standardize).
+// standardizeNEONF32 standardises rows ≥ 1 rows of n pixels, n a positive
+// multiple of 4 (see Standardize).
 //
 //go:noescape
-func standardizeNEONF32(dst *float32, src *uint8, scale, shift *float32, n int)
+func standardizeNEONF32(dst *float32, dstStride int, src *uint8, ld, rows int, scale, shift *float32, n int)

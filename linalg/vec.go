@@ -18,12 +18,13 @@ func StandardizeU8[T Float](dst []T, src []uint8, scale, shift []T) {
 	if len(dst) == 0 {
 		return
 	}
+	n := len(dst)
 	var zero T
 	if unsafe.Sizeof(zero) == 4 {
-		asm.Standardize32()(as[float32](dst), src, as[float32](scale), as[float32](shift))
+		asm.Standardize32()(as[float32](dst), n, src, n, 1, as[float32](scale[:n]), as[float32](shift))
 		return
 	}
-	asm.Standardize64()(as[float64](dst), src, as[float64](scale), as[float64](shift))
+	asm.Standardize64()(as[float64](dst), n, src, n, 1, as[float64](scale[:n]), as[float64](shift))
 }
 
 // Axpy computes y += alpha*x. It panics if len(x) != len(y).

@@ -1,8 +1,13 @@
 package linalg
 
 import (
+	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/edge-of-stability/eos/asm"
 
 	"github.com/viterin/vek/vek32"
 )
@@ -45,4 +50,50 @@ func BenchmarkVec(b *testing.B) {
 			vek32.MulNumber_Inplace(x, 1)
 		}
 	})
+}
+
+// BenchmarkStandardizeRows measures each level's Standardize kernel, in GB/s
+// of pixels, on the shapes of GEMM packing from a 3072-pixel image matrix: a
+// 32-wide B panel of 256 rows (avx512's float32 NR), and 8 whole rows. The
+// rowcalls variant converts the panel with one call per row, as before the
+// kernels took rows.
+func BenchmarkStandardizeRows(b *testing.B) {
+	b.Run("f32", func(b *testing.B) { benchStandardizeRows(b, asm.Standardize32Kernels()) })
+	b.Run("f64", func(b *testing.B) { benchStandardizeRows(b, asm.Standardize64Kernels()) })
+}
+
+func benchStandardizeRows[E asm.Elem](b *testing.B, kernels map[string]asm.Standardize[E]) {
+	const ld = 3072
+	rng := rand.New(rand.NewPCG(3, 4))
+	src := make([]uint8, 256*ld)
+	for i := range src {
+		src[i] = uint8(rng.IntN(256))
+	}
+	scale, shift := randVec[E](rng, ld), randVec[E](rng, ld)
+	for _, level := range slices.Sorted(maps.Keys(kernels)) {
+		kern := kernels[level]
+		for _, shape := range []struct {
+			width, rows int
+			rowCalls    bool
+		}{{32, 256, false}, {32, 256, true}, {3072, 8, false}} {
+			name := fmt.Sprintf("%s/%dx%d", level, shape.width, shape.rows)
+			if shape.rowCalls {
+				name += "/rowcalls"
+			}
+			w, rows := shape.width, shape.rows
+			dst := make([]E, w*rows)
+			b.Run(name, func(b *testing.B) {
+				b.SetBytes(int64(w * rows))
+				for b.Loop() {
+					if !shape.rowCalls {
+						kern(dst, w, src, ld, rows, scale[:w], shift)
+						continue
+					}
+					for l := range rows {
+						kern(dst[l*w:], w, src[l*ld:], ld, 1, scale[:w], shift)
+					}
+				}
+			})
+		}
+	}
 }

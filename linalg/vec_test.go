@@ -9,46 +9,88 @@ import (
 	"github.com/edge-of-stability/eos/asm"
 )
 
-// testStandardize checks every supported StandardizeU8 kernel against a
-// float64 loop, for lengths 0..100 and a long row, and that nothing past
-// len(dst) is written.
+// testStandardize checks every supported level's Standardize kernel against
+// a float64 loop, for 1..5 rows of widths 0..70, 100, 240, 256 and 3072, with
+// contiguous and strided rows, misaligned pointers and NaN guard cells
+// around every output row that must stay untouched; and that it panics on
+// arguments that do not fit.
 func testStandardize[E asm.Elem](t *testing.T, kernels map[string]asm.Standardize[E]) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	eps := 0x1p-52
 	if unsafe.Sizeof(E(0)) == 4 {
 		eps = 0x1p-23
 	}
-	lengths := []int{3072}
-	for n := 0; n <= 100; n++ {
-		lengths = append(lengths, n)
+	widths := []int{100, 240, 256, 3072}
+	for n := 0; n <= 70; n++ {
+		widths = append(widths, n)
 	}
-	for _, n := range lengths {
-		src := make([]uint8, n+5)
-		scale, shift := make([]E, n+5), make([]E, n+5)
-		for i := range src {
-			src[i] = uint8(rng.IntN(256))
-			scale[i] = E(rng.Float64()*0.1 + 0.001)
-			shift[i] = E(rng.Float64()*4 - 2)
-		}
-		for level, kern := range kernels {
-			dst := make([]E, n+3)
-			for i := range dst {
-				dst[i] = E(math.NaN())
-			}
-			kern(dst[:n], src, scale, shift)
-			for i, v := range dst {
-				if i >= n {
-					if !math.IsNaN(float64(v)) {
-						t.Fatalf("%s n=%d: dst[%d] past the end written", level, n, i)
+	const pre, post = 3, 4 // guard cells before the first and after the last output row
+	for _, n := range widths {
+		for rows := 1; rows <= 5; rows++ {
+			for _, gap := range []int{0, 5} { // ld-n and dstStride-n
+				ld, dstStride := n+gap+rows%3, n+gap
+				src := make([]uint8, 1+(rows-1)*ld+n)
+				for i := range src {
+					src[i] = uint8(rng.IntN(256))
+				}
+				src[0], src[len(src)-1] = 0, 255
+				src = src[1:] // misaligned
+				scale, shift := make([]E, n), make([]E, n+5)
+				for j := range scale {
+					scale[j] = E(rng.Float64()*0.1 + 0.001)
+				}
+				for j := range shift {
+					shift[j] = E(rng.Float64()*4 - 2)
+				}
+				for level, kern := range kernels {
+					buf := make([]E, pre+(rows-1)*dstStride+n+post)
+					for i := range buf {
+						buf[i] = E(math.NaN())
 					}
-					continue
-				}
-				want := float64(src[i])*float64(scale[i]) + float64(shift[i])
-				bound := 4 * eps * (float64(src[i])*float64(scale[i]) + math.Abs(float64(shift[i])))
-				if d := math.Abs(float64(v) - want); !(d <= bound) {
-					t.Fatalf("%s n=%d: dst[%d] = %v, want %v", level, n, i, v, want)
+					kern(buf[pre:len(buf)-post], dstStride, src, ld, rows, scale, shift)
+					for i, v := range buf {
+						l, j := rows, 0
+						if i >= pre && dstStride > 0 {
+							l, j = (i-pre)/dstStride, (i-pre)%dstStride
+						}
+						if l >= rows || j >= n {
+							if !math.IsNaN(float64(v)) {
+								t.Fatalf("%s n=%d rows=%d gap=%d: guard cell %d written", level, n, rows, gap, i)
+							}
+							continue
+						}
+						p, sc, sh := float64(src[l*ld+j]), float64(scale[j]), float64(shift[j])
+						want := p*sc + sh
+						bound := 4 * eps * (p*sc + math.Abs(sh))
+						if d := math.Abs(float64(v) - want); !(d <= bound) {
+							t.Fatalf("%s n=%d rows=%d gap=%d: dst[%d*%d+%d] = %v, want %v",
+								level, n, rows, gap, l, dstStride, j, v, want)
+						}
+					}
 				}
 			}
+		}
+	}
+	// rows ≤ 0 and n = 0 write nothing, whatever the rest.
+	for level, kern := range kernels {
+		kern(nil, -1, nil, -1, 0, make([]E, 8), make([]E, 8))
+		kern(nil, -1, nil, -1, 3, nil, nil)
+		for name, call := range map[string]func(){
+			"short src":        func() { kern(make([]E, 40), 20, make([]uint8, 39), 20, 2, make([]E, 20), make([]E, 20)) },
+			"short dst":        func() { kern(make([]E, 39), 20, make([]uint8, 40), 20, 2, make([]E, 20), make([]E, 20)) },
+			"short shift":      func() { kern(make([]E, 40), 20, make([]uint8, 40), 20, 2, make([]E, 20), make([]E, 19)) },
+			"overlapping rows": func() { kern(make([]E, 40), 19, make([]uint8, 40), 20, 2, make([]E, 20), make([]E, 20)) },
+			"negative ld":      func() { kern(make([]E, 40), 20, make([]uint8, 40), -20, 2, make([]E, 20), make([]E, 20)) },
+			"huge ld":          func() { kern(make([]E, 40), 20, make([]uint8, 40), 1<<62, 5, make([]E, 20), make([]E, 20)) },
+		} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s: Standardize with a %s did not panic", level, name)
+					}
+				}()
+				call()
+			}()
 		}
 	}
 }
