@@ -42,17 +42,7 @@ func Gemm[T Float](tA, tB Transpose, m, n, k int, alpha T, a []T, lda int, b []T
 // identical for every thread count.
 func ParallelGemm[T Float](threads int, tA, tB Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	checkGemm(tA, tB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
-	if unsafe.Sizeof(alpha) == 4 {
-		g := newGemmArgs[float32]()
-		*g = gemmArgs[float32]{tA, tB, m, n, k, float32(alpha), as[float32](a), lda, as[float32](b), ldb, float32(beta), as[float32](c), ldc}
-		runGemm(threads, asm.Sgemm(), g)
-		freeGemmArgs(g)
-		return
-	}
-	g := newGemmArgs[float64]()
-	*g = gemmArgs[float64]{tA, tB, m, n, k, float64(alpha), as[float64](a), lda, as[float64](b), ldb, float64(beta), as[float64](c), ldc}
-	runGemm(threads, asm.Dgemm(), g)
-	freeGemmArgs(g)
+	gemmOperands(threads, tA, tB, m, n, k, alpha, a, lda, nil, b, ldb, nil, beta, c, ldc, nil)
 }
 
 // as reinterprets a slice of a Float type as a slice of its underlying

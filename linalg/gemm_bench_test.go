@@ -97,10 +97,40 @@ func benchKernel[E asm.Elem](b *testing.B, kern asm.Kernel[E], typ string, threa
 	for _, s := range benchShapes {
 		b.Run(fmt.Sprintf("%s-%s-t%d/%v", kern.Level, typ, threads, s), func(b *testing.B) {
 			a, lda, bb, ldb, c := benchOperands[E](s)
-			g := gemmArgs[E]{s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n}
+			g := gemmArgs[E]{tA: s.tA, tB: s.tB, m: s.m, n: s.n, k: s.k, alpha: 1, a: a, lda: lda, b: bb, ldb: ldb, c: c, ldc: s.n}
 			reportGFLOPS(b, s, func() { runGemm(threads, kern, &g) })
 		})
 	}
+	// The first layer's products as the network runs them: the input is
+	// uint8 pixels (A of the forward NT product, B of the weight-gradient
+	// TN product), standardised while packed.
+	for _, s := range benchShapes {
+		if s.k != 3072 && s.n != 3072 {
+			continue
+		}
+		b.Run(fmt.Sprintf("%s-%s-t%d/pixels-%v", kern.Level, typ, threads, s), func(b *testing.B) {
+			a, lda, bb, ldb, c := benchOperands[E](s)
+			g := gemmArgs[E]{tA: s.tA, tB: s.tB, m: s.m, n: s.n, k: s.k, alpha: 1, a: a, lda: lda, b: bb, ldb: ldb, c: c, ldc: s.n}
+			px := benchPixels[E](3072)
+			if s.k == 3072 {
+				px.u = make([]uint8, s.m*s.k)
+				g.a, g.aPix = nil, px
+			} else {
+				px.u = make([]uint8, s.k*s.n)
+				g.b, g.bPix = nil, px
+			}
+			reportGFLOPS(b, s, func() { runGemm(threads, kern, &g) })
+		})
+	}
+}
+
+// benchPixels is a pixel operand with d features and no pixels yet.
+func benchPixels[E asm.Elem](d int) pixels[E] {
+	px := pixels[E]{ld: d, scale: make([]E, d), shift: make([]E, d)}
+	for j := range d {
+		px.scale[j], px.shift[j] = 1.0/255/0.25, -0.5/0.25
+	}
+	return px
 }
 
 func benchLibraries(b *testing.B, threads int) {

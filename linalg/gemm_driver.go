@@ -20,6 +20,11 @@ type gemmArgs[E asm.Elem] struct {
 	beta    E
 	c       []E
 	ldc     int
+	// aPix and bPix, when they hold pixels, replace a and b: the operand
+	// is uint8 pixels standardised while it is packed.
+	aPix, bPix pixels[E]
+	// ep, when not nil, finishes each block of C once it is complete.
+	ep Epilogue
 }
 
 // argPools recycle gemmArgs (one pool per element size): the workers hold a
@@ -66,6 +71,13 @@ func runGemm[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 	}
 	if g.k == 0 || g.alpha == 0 {
 		scaleC(g)
+		if g.ep != nil {
+			g.ep.Finish(0, g.m, 0, g.n)
+		}
+		return
+	}
+	if swapPays(&kern, g) {
+		runSwapped(threads, kern, g)
 		return
 	}
 	mTiles := ceilDiv(g.m, kern.MR)
@@ -176,26 +188,38 @@ type worker[E asm.Elem] struct {
 	bPacked          [2][]E
 	iLo, iHi         int
 	jTileLo, jTileHi int
+	// Scratch of one run: the packed A block, an edge tile, converted pixels.
+	aPacked, edge, conv []E
 }
 
-// run executes the worker's share. Alone (bar == nil) it packs the B panels
-// of its own tiles and waits for no one; in a team sharing B (bar != nil) it
-// packs the panels whose index is ≡ id mod parts and waits for the others'
-// before using the block.
+// run executes the worker's share. Alone (bar == nil) it packs each B panel
+// of its own tiles just before the panel's first use, so that the panel is
+// still in L1 for the micro-kernel, and waits for no one; in a team sharing
+// B (bar != nil) it packs the panels whose index is ≡ id mod parts and waits
+// for the others' before using the block. Panel p of a block lives at
+// p·NR·KC in its buffer whatever the block's depth, so that workers at
+// different depths never write over each other's panels.
 func (w *worker[E]) run(bar *barrier, id, parts int) {
-	g, bs := w.g, w.bs
-	// One pooled buffer holds the packed A block and the edge-tile scratch
-	// (a local array would escape to the heap through the kernel's pointer).
-	aBuf := getBuffer[E](bs.kc*bs.mc + maxTile)
-	defer putBuffer(aBuf)
-	aPacked, edge := (*aBuf)[:bs.kc*bs.mc], (*aBuf)[bs.kc*bs.mc:]
+	g, bs, nr := w.g, w.bs, w.kern.NR
+	// One pooled buffer holds the packed A block, the edge-tile scratch and
+	// the rows of pixels converted before a transposing pack (a local array
+	// would escape to the heap through the kernel's pointer).
+	convLen := 0
+	if g.aPix.u != nil || g.bPix.u != nil {
+		convLen = bs.kc * max(w.kern.TransposeRows, 1)
+	}
+	buf := getBuffer[E](bs.kc*bs.mc + maxTile + convLen)
+	defer putBuffer(buf)
+	w.aPacked = (*buf)[:bs.kc*bs.mc]
+	w.edge = (*buf)[bs.kc*bs.mc : bs.kc*bs.mc+maxTile]
+	w.conv = (*buf)[bs.kc*bs.mc+maxTile:]
 	step := 0
 	for jc := 0; jc < g.n; jc += bs.nc {
 		nb := min(bs.nc, g.n-jc)
-		panels := ceilDiv(nb, w.kern.NR)
+		panels := ceilDiv(nb, nr)
 		// The tiles of this NC block this worker computes, as panel indices.
-		jLo := max(w.jTileLo-jc/w.kern.NR, 0)
-		jHi := min(w.jTileHi-jc/w.kern.NR, panels)
+		jLo := max(w.jTileLo-jc/nr, 0)
+		jHi := min(w.jTileHi-jc/nr, panels)
 		for pc := 0; pc < g.k; pc += bs.kc {
 			kb := min(bs.kc, g.k-pc)
 			beta := g.beta
@@ -205,13 +229,13 @@ func (w *worker[E]) run(bar *barrier, id, parts int) {
 			bPacked := w.bPacked[step%2]
 			step++
 			if bar != nil {
-				w.packBPanels(bPacked, pc, kb, jc, id, parts, panels)
-			} else {
-				w.packBPanels(bPacked, pc, kb, jc, jLo, 1, jHi)
+				for p := id; p < panels; p += parts {
+					w.packPanelB(bPacked, p, pc, kb, jc)
+				}
 			}
 			mine := jLo < jHi
 			if mine && w.iLo < w.iHi {
-				w.packABlock(aPacked, w.iLo, pc, kb)
+				w.packABlock(w.iLo, pc, kb)
 			}
 			if bar != nil {
 				bar.wait() // the block of B is complete
@@ -221,35 +245,53 @@ func (w *worker[E]) run(bar *barrier, id, parts int) {
 			}
 			for ic := w.iLo; ic < w.iHi; ic += bs.mc {
 				if ic > w.iLo {
-					w.packABlock(aPacked, ic, pc, kb)
+					w.packABlock(ic, pc, kb)
 				}
-				w.computeBlock(aPacked, bPacked, edge, ic, jc, jLo, jHi, kb, beta)
+				packB := bar == nil && ic == w.iLo
+				w.computeBlock(bPacked, ic, jc, jLo, jHi, pc, kb, beta, packB)
 			}
 		}
 	}
+	w.aPacked, w.edge, w.conv = nil, nil, nil
 }
 
 // packABlock packs the MC-row block of op(A) at row ic and column pc, kb
-// deep (rows up to the worker's iHi), into MR-row panels of dst.
-func (w *worker[E]) packABlock(dst []E, ic, pc, kb int) {
+// deep (rows up to the worker's iHi), into MR-row panels.
+func (w *worker[E]) packABlock(ic, pc, kb int) {
 	mr := w.kern.MR
 	mb := min(w.bs.mc, w.iHi-ic)
 	for q := 0; q < ceilDiv(mb, mr); q++ {
 		i0 := ic + q*mr
-		packA(w.g, &w.kern, dst[q*mr*kb:(q+1)*mr*kb], i0, min(mr, w.g.m-i0), pc, kb)
+		packA(w.g, &w.kern, w.aPacked[q*mr*kb:(q+1)*mr*kb], i0, min(mr, w.g.m-i0), pc, kb, w.conv)
 	}
 }
 
+// packPanelB packs panel p of the kb×NC block of op(B) at row pc and column
+// jc into its place in bPacked.
+func (w *worker[E]) packPanelB(bPacked []E, p, pc, kb, jc int) {
+	nr := w.kern.NR
+	j0 := jc + p*nr
+	at := p * nr * w.bs.kc
+	packB(w.g, &w.kern, bPacked[at:at+nr*kb], pc, kb, j0, min(nr, w.g.n-j0), w.conv)
+}
+
 // computeBlock runs the micro-kernel over the tiles of the packed A block at
-// row ic and the packed B panels [jLo, jHi) of the NC block at column jc:
-// C = alpha·A·B + beta·C on those tiles.
-func (w *worker[E]) computeBlock(aPacked, bPacked, edge []E, ic, jc, jLo, jHi, kb int, beta E) {
+// row ic and the B panels [jLo, jHi) of the NC block at column jc, packing
+// each panel first when packB is set: C = alpha·A·B + beta·C on those
+// tiles. After the last block of the sum, it hands each finished mc×NR block
+// of C, still in cache, to the epilogue.
+func (w *worker[E]) computeBlock(bPacked []E, ic, jc, jLo, jHi, pc, kb int, beta E, packB bool) {
 	g, mr, nr := w.g, w.kern.MR, w.kern.NR
-	rowPanels := ceilDiv(min(w.bs.mc, w.iHi-ic), mr)
+	mb := min(w.bs.mc, w.iHi-ic)
+	rowPanels := ceilDiv(mb, mr)
+	last := pc+kb == g.k
 	for p := jLo; p < jHi; p++ {
+		if packB {
+			w.packPanelB(bPacked, p, pc, kb, jc)
+		}
 		j0 := jc + p*nr
 		cols := min(nr, g.n-j0)
-		bp := &bPacked[p*nr*kb]
+		bp := &bPacked[p*nr*w.bs.kc]
 		run, width := w.kern.Run, nr
 		if cols <= nr/2 && w.kern.RunHalf != nil {
 			run, width = w.kern.RunHalf, nr/2
@@ -257,24 +299,17 @@ func (w *worker[E]) computeBlock(aPacked, bPacked, edge []E, ic, jc, jLo, jHi, k
 		for q := 0; q < rowPanels; q++ {
 			i0 := ic + q*mr
 			rows := min(mr, g.m-i0)
-			ap := &aPacked[q*mr*kb]
+			ap := &w.aPacked[q*mr*kb]
 			if rows == mr && cols == width {
 				run(kb, ap, bp, &g.c[i0*g.ldc+j0], g.ldc, g.alpha, beta)
 				continue
 			}
-			run(kb, ap, bp, &edge[0], nr, g.alpha, 0)
-			storeEdge(g.c[i0*g.ldc+j0:], g.ldc, edge[:], nr, rows, cols, beta)
+			run(kb, ap, bp, &w.edge[0], nr, g.alpha, 0)
+			storeEdge(g.c[i0*g.ldc+j0:], g.ldc, w.edge, nr, rows, cols, beta)
 		}
-	}
-}
-
-// packBPanels packs the panels p = first, first+step, … < end of the kb×NC
-// block of op(B) at row pc and column jc into dst, panel p at dst[p*nr*kb:].
-func (w *worker[E]) packBPanels(dst []E, pc, kb, jc, first, step, end int) {
-	nr := w.kern.NR
-	for p := first; p < end; p += step {
-		j0 := jc + p*nr
-		packB(w.g, &w.kern, dst[p*nr*kb:(p+1)*nr*kb], pc, kb, j0, min(nr, w.g.n-j0))
+		if last && g.ep != nil {
+			g.ep.Finish(ic, mb, j0, cols)
+		}
 	}
 }
 

@@ -24,6 +24,7 @@ type gemmCase struct {
 	alpha, beta      float64
 	padA, padB, padC int
 	threads          int
+	pixA, pixB       bool // the operand is uint8 pixels standardised in the GEMM
 }
 
 func (tc gemmCase) String() string {
@@ -33,8 +34,8 @@ func (tc gemmCase) String() string {
 		}
 		return "N"
 	}
-	return fmt.Sprintf("%s%s m=%d n=%d k=%d alpha=%g beta=%g pads=%d,%d,%d threads=%d",
-		layout(tc.tA), layout(tc.tB), tc.m, tc.n, tc.k, tc.alpha, tc.beta, tc.padA, tc.padB, tc.padC, tc.threads)
+	return fmt.Sprintf("%s%s m=%d n=%d k=%d alpha=%g beta=%g pads=%d,%d,%d threads=%d pixels=%v,%v",
+		layout(tc.tA), layout(tc.tB), tc.m, tc.n, tc.k, tc.alpha, tc.beta, tc.padA, tc.padB, tc.padC, tc.threads, tc.pixA, tc.pixB)
 }
 
 // gemmProblem is a gemmCase's operands (in E) and its reference result,
@@ -42,6 +43,7 @@ func (tc gemmCase) String() string {
 type gemmProblem[E asm.Elem] struct {
 	gemmCase
 	a, b, c0      []E
+	aPix, bPix    pixels[E] // when pixA, pixB: the pixels behind a, b
 	lda, ldb, ldc int
 	cOff          int       // offset of C's first element within c0 (after a guard)
 	want, bound   []float64 // reference and error bound per element of C
@@ -72,8 +74,33 @@ func newProblem[E asm.Elem](tc gemmCase, rng *rand.Rand) *gemmProblem[E] {
 		}
 		return s
 	}
-	p.a = fill(rowsA, colsA, p.lda)
-	p.b = fill(rowsB, colsB, p.ldb)
+	// pixels fills a uint8 matrix with a scale and shift per column and
+	// returns it with its standardised values, NaN in the padding.
+	pixelOperand := func(rows, cols, ld int) (pixels[E], []E) {
+		px := pixels[E]{u: make([]uint8, max(0, (rows-1)*ld+cols)), ld: ld, scale: make([]E, cols), shift: make([]E, cols)}
+		for j := range px.scale {
+			px.scale[j], px.shift[j] = E(rng.Float64()/64), E(rng.Float64()*2-1)
+		}
+		v := make([]E, len(px.u))
+		for i := range px.u {
+			px.u[i] = uint8(rng.IntN(256))
+			v[i] = E(math.NaN())
+			if j := i % ld; j < cols {
+				v[i] = E(px.u[i])*px.scale[j] + px.shift[j]
+			}
+		}
+		return px, v
+	}
+	if tc.pixA {
+		p.aPix, p.a = pixelOperand(rowsA, colsA, p.lda)
+	} else {
+		p.a = fill(rowsA, colsA, p.lda)
+	}
+	if tc.pixB {
+		p.bPix, p.b = pixelOperand(rowsB, colsB, p.ldb)
+	} else {
+		p.b = fill(rowsB, colsB, p.ldb)
+	}
 	const guardLen = 17
 	p.cOff = guardLen
 	p.c0 = make([]E, guardLen+tc.m*p.ldc+guardLen)
@@ -87,23 +114,32 @@ func newProblem[E asm.Elem](tc gemmCase, rng *rand.Rand) *gemmProblem[E] {
 			}
 		}
 	}
-	// Dense float64 copies of op(A) (m×k) and op(B)ᵀ (n×k) for the reference.
-	opA := make([]float64, tc.m*tc.k)
-	opBT := make([]float64, tc.n*tc.k)
+	// Dense float64 copies of op(A) (m×k) and op(B)ᵀ (n×k) for the reference,
+	// with pixels standardised exactly, and the magnitudes that bound the
+	// rounding of each term (|u·scale| + |shift| for a pixel).
+	opA, magA := make([]float64, tc.m*tc.k), make([]float64, tc.m*tc.k)
+	opBT, magBT := make([]float64, tc.n*tc.k), make([]float64, tc.n*tc.k)
+	value := func(v []E, px *pixels[E], idx, ld int) (float64, float64) {
+		if px.u == nil {
+			return float64(v[idx]), math.Abs(float64(v[idx]))
+		}
+		us, h := float64(px.u[idx])*float64(px.scale[idx%ld]), float64(px.shift[idx%ld])
+		return us + h, math.Abs(us) + math.Abs(h)
+	}
 	for l := 0; l < tc.k; l++ {
 		for i := 0; i < tc.m; i++ {
+			idx := i*p.lda + l
 			if tc.tA {
-				opA[i*tc.k+l] = float64(p.a[l*p.lda+i])
-			} else {
-				opA[i*tc.k+l] = float64(p.a[i*p.lda+l])
+				idx = l*p.lda + i
 			}
+			opA[i*tc.k+l], magA[i*tc.k+l] = value(p.a, &p.aPix, idx, p.lda)
 		}
 		for j := 0; j < tc.n; j++ {
+			idx := l*p.ldb + j
 			if tc.tB {
-				opBT[j*tc.k+l] = float64(p.b[j*p.ldb+l])
-			} else {
-				opBT[j*tc.k+l] = float64(p.b[l*p.ldb+j])
+				idx = j*p.ldb + l
 			}
+			opBT[j*tc.k+l], magBT[j*tc.k+l] = value(p.b, &p.bPix, idx, p.ldb)
 		}
 	}
 	eps := 0x1p-52
@@ -113,13 +149,13 @@ func newProblem[E asm.Elem](tc gemmCase, rng *rand.Rand) *gemmProblem[E] {
 	p.want = make([]float64, tc.m*tc.n)
 	p.bound = make([]float64, tc.m*tc.n)
 	for i := 0; i < tc.m; i++ {
-		ai := opA[i*tc.k : (i+1)*tc.k]
+		ai, mi := opA[i*tc.k:(i+1)*tc.k], magA[i*tc.k:(i+1)*tc.k]
 		for j := 0; j < tc.n; j++ {
-			bj := opBT[j*tc.k : (j+1)*tc.k]
+			bj, mj := opBT[j*tc.k:(j+1)*tc.k], magBT[j*tc.k:(j+1)*tc.k]
 			var s, abs float64
 			for l, x := range ai {
 				s += x * bj[l]
-				abs += math.Abs(x * bj[l])
+				abs += mi[l] * mj[l]
 			}
 			c := 0.0
 			if tc.beta != 0 {
@@ -132,14 +168,75 @@ func newProblem[E asm.Elem](tc gemmCase, rng *rand.Rand) *gemmProblem[E] {
 	return p
 }
 
-// check runs the GEMM with kern on a copy of C and reports any result outside
-// the error bound and any guard cell that changed.
+// args are the GEMM's operands, writing into c (a copy of c0); float
+// operands made of pixels go in as pixels.
+func (p *gemmProblem[E]) args(c []E) gemmArgs[E] {
+	g := gemmArgs[E]{tA: p.tA, tB: p.tB, m: p.m, n: p.n, k: p.k, alpha: E(p.alpha), a: p.a, lda: p.lda,
+		b: p.b, ldb: p.ldb, beta: E(p.beta), c: c[p.cOff:], ldc: p.ldc, aPix: p.aPix, bPix: p.bPix}
+	if p.pixA {
+		g.a = nil
+	}
+	if p.pixB {
+		g.b = nil
+	}
+	return g
+}
+
+// check runs the GEMM with kern on a copy of C, with an epilogue that checks
+// each block it is handed, and reports any result outside the error bound,
+// any guard cell that changed and any element not finished exactly once.
 func (p *gemmProblem[E]) check(t *testing.T, kern asm.Kernel[E]) {
 	t.Helper()
 	c := slices.Clone(p.c0)
-	g := gemmArgs[E]{p.tA, p.tB, p.m, p.n, p.k, E(p.alpha), p.a, p.lda, p.b, p.ldb, E(p.beta), c[p.cOff:], p.ldc}
+	g := p.args(c)
+	ep := &checkingEpilogue[E]{p: p, c: c, level: kern.Level, finished: make([]int32, p.m*p.n)}
+	g.ep = ep
 	runGemm(p.threads, kern, &g)
 	p.verify(t, kern.Level, c)
+	if ep.err != "" {
+		t.Fatal(ep.err)
+	}
+	for idx, n := range ep.finished {
+		if n != 1 {
+			t.Fatalf("%s %v: epilogue finished C[%d,%d] %d times, want once", kern.Level, p.gemmCase, idx/p.n, idx%p.n, n)
+		}
+	}
+}
+
+// checkingEpilogue counts how often the GEMM finishes each element of C and
+// checks that each block is final when it is handed over.
+type checkingEpilogue[E asm.Elem] struct {
+	p        *gemmProblem[E]
+	c        []E
+	level    string
+	finished []int32
+	mu       sync.Mutex
+	err      string
+}
+
+func (e *checkingEpilogue[E]) Finish(i0, rows, j0, cols int) {
+	p := e.p
+	for i := i0; i < i0+rows; i++ {
+		for j := j0; j < j0+cols; j++ {
+			if i >= p.m || j >= p.n {
+				e.fail(fmt.Sprintf("%s %v: epilogue block [%d+%d, %d+%d] leaves C", e.level, p.gemmCase, i0, rows, j0, cols))
+				return
+			}
+			e.finished[i*p.n+j]++
+			v := float64(e.c[p.cOff+i*p.ldc+j])
+			if d := math.Abs(v - p.want[i*p.n+j]); !(d <= p.bound[i*p.n+j]) {
+				e.fail(fmt.Sprintf("%s %v: C[%d,%d] = %v handed to the epilogue before it was final (want %v)", e.level, p.gemmCase, i, j, v, p.want[i*p.n+j]))
+			}
+		}
+	}
+}
+
+func (e *checkingEpilogue[E]) fail(msg string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.err == "" {
+		e.err = msg
+	}
 }
 
 // verify compares c (as returned by a GEMM on a copy of c0) with the reference.
@@ -192,7 +289,8 @@ func testAllImplementations[E asm.Elem](t *testing.T, kernels []asm.Kernel[E]) {
 				for _, k := range sizes {
 					sc := scalars[idx%len(scalars)]
 					tc := gemmCase{tA: lay[0], tB: lay[1], m: m, n: n, k: k, alpha: sc[0], beta: sc[1],
-						padA: idx % 3, padB: (idx / 3) % 3, padC: (idx / 9) % 3, threads: 1}
+						padA: idx % 3, padB: (idx / 3) % 3, padC: (idx / 9) % 3, threads: 1,
+						pixA: idx%5 == 1, pixB: idx%5 == 2}
 					idx++
 					p := newProblem[E](tc, rng)
 					for _, kern := range kernels {
@@ -227,7 +325,7 @@ func testOddShapes[E asm.Elem](t *testing.T, kernels []asm.Kernel[E]) {
 		for j, lay := range allLayouts {
 			sc := scalars[(i+j)%len(scalars)]
 			tc := gemmCase{tA: lay[0], tB: lay[1], m: sh[0], n: sh[1], k: sh[2], alpha: sc[0], beta: sc[1],
-				padA: 5, padB: 3, padC: 7, threads: 1 + (i+j)%3}
+				padA: 5, padB: 3, padC: 7, threads: 1 + (i+j)%3, pixA: (i+j)%4 == 1, pixB: (i+j)%4 >= 2}
 			p := newProblem[E](tc, rng)
 			for _, kern := range kernels {
 				p.check(t, kern)
@@ -273,7 +371,7 @@ func testParallelBitwise[E asm.Elem](t *testing.T, kernels []asm.Kernel[E]) {
 				var first []E
 				for _, threads := range []int{1, 2, 3, 7} {
 					c := slices.Clone(p.c0)
-					g := gemmArgs[E]{p.tA, p.tB, p.m, p.n, p.k, E(p.alpha), p.a, p.lda, p.b, p.ldb, E(p.beta), c[p.cOff:], p.ldc}
+					g := p.args(c)
 					runGemm(threads, kern, &g)
 					if first == nil {
 						p.verify(t, kern.Level, c)
