@@ -64,7 +64,7 @@ func (o *Objective[T]) view(t *tape[T], lo, rows int) *tape[T] {
 }
 
 // linearizeChunk fills the cache for rows examples from lo.
-func (o *Objective[T]) linearizeChunk(w *scratch[T], x []T, lo, rows int) (float64, int) {
+func (o *Objective[T]) linearizeChunk(w *scratch[T], x chunkInput[T], lo, rows int) (float64, int) {
 	t := o.view(&w.view, lo, rows)
 	o.forward(o.src, x, rows, t, true)
 	loss, correct := o.score(lo, rows, t, true)
@@ -74,29 +74,31 @@ func (o *Objective[T]) linearizeChunk(w *scratch[T], x []T, lo, rows int) (float
 
 // hvpChunk adds the share of rows examples from lo of H·v, v = o.src, into
 // hv by one forward-over-reverse sweep (Pearlmutter's R-operator).
-func (o *Objective[T]) hvpChunk(w *scratch[T], x []T, lo, rows int, hv []T) {
+func (o *Objective[T]) hvpChunk(w *scratch[T], x chunkInput[T], lo, rows int, hv []T) {
 	t := o.view(&w.view, lo, rows)
 	theta, v := o.lin.theta, o.src
 	last := len(o.layers) - 1
 
 	// Forward: R{z} = c·(V·a + W·R{a}) + R{b}, R{a} = σ'(z)·R{z}, R{x} = 0.
-	in := x
+	f := &t.finish
 	for l, ly := range o.layers {
 		rz := w.rz[l][:rows*ly.Out]
 		scale := T(ly.scale)
 		beta := fillBias(rz, v, ly, rows)
-		o.gemm(linalg.NoTrans, linalg.Trans, rows, ly.Out, ly.In, scale, in, ly.In, weight(v, ly), ly.In, beta, rz, ly.Out)
-		if l > 0 {
-			o.gemm(linalg.NoTrans, linalg.Trans, rows, ly.Out, ly.In, scale, w.ra[l-1][:rows*ly.In], ly.In, weight(theta, ly), ly.In, 1, rz, ly.Out)
-		}
+		// The layer's last product hands its blocks to R{a} = σ'(z)·R{z}.
+		var ep linalg.Epilogue
 		if l < last {
-			ra, d1 := w.ra[l][:len(rz)], t.d1[l]
-			for i, r := range rz {
-				ra[i] = d1[i] * r
-			}
+			*f = layerFinisher[T]{o: o, kind: finishRForward, z: rz, d1: t.d1[l][:len(rz)], out: w.ra[l][:len(rz)], ld: ly.Out}
+			ep = f
 		}
-		in = t.act[l]
+		if l == 0 {
+			o.layerForward(l, x, nil, rows, weight(v, ly), beta, rz, ep)
+			continue
+		}
+		o.layerForward(l, x, t.act[l-1][:rows*ly.In], rows, weight(v, ly), beta, rz, nil)
+		linalg.GemmEpilogue(o.gemmThreads, linalg.NoTrans, linalg.Trans, rows, ly.Out, ly.In, scale, w.ra[l-1][:rows*ly.In], ly.In, weight(theta, ly), ly.In, 1, rz, ly.Out, ep)
 	}
+	*f = layerFinisher[T]{}
 
 	// Output: R{∂loss/∂f} = (loss Hessian in f)·R{f}.
 	rf, rg := w.rz[last][:rows*o.out], w.rdz[last][:rows*o.out]
@@ -117,7 +119,7 @@ func (o *Objective[T]) hvpChunk(w *scratch[T], x []T, lo, rows int, hv []T) {
 		ly := o.layers[l]
 		rdz, dz := w.rdz[l][:rows*ly.Out], t.dz[l]
 		scale := T(ly.scale)
-		o.addLayerGrad(hv, ly, rdz, t.input(l, x, rows*ly.In), rows)
+		o.addLayerGrad(hv, l, rdz, x, t, rows)
 		if l > 0 {
 			o.gemm(linalg.Trans, linalg.NoTrans, ly.Out, ly.In, rows, scale, dz, ly.Out, w.ra[l-1][:rows*ly.In], ly.In, 1, weight(hv, ly), ly.In)
 		}
@@ -126,10 +128,8 @@ func (o *Objective[T]) hvpChunk(w *scratch[T], x []T, lo, rows int, hv []T) {
 		}
 		rda := w.rdz[l-1][:rows*ly.In]
 		o.gemm(linalg.NoTrans, linalg.NoTrans, rows, ly.In, ly.Out, scale, rdz, ly.Out, weight(theta, ly), ly.In, 0, rda, ly.In)
-		o.gemm(linalg.NoTrans, linalg.NoTrans, rows, ly.In, ly.Out, scale, dz, ly.Out, weight(v, ly), ly.In, 1, rda, ly.In)
-		d1, d2, rz := t.d1[l-1], t.d2[l-1], w.rz[l-1]
-		for i, r := range rda {
-			rda[i] = r*d1[i] + d2[i]*rz[i]
-		}
+		*f = layerFinisher[T]{o: o, kind: finishRBackward, z: rda, d1: t.d1[l-1][:len(rda)], d2: t.d2[l-1][:len(rda)], out: w.rz[l-1][:len(rda)], ld: ly.In}
+		linalg.GemmEpilogue(o.gemmThreads, linalg.NoTrans, linalg.NoTrans, rows, ly.In, ly.Out, scale, dz, ly.Out, weight(v, ly), ly.In, 1, rda, ly.In, f)
+		*f = layerFinisher[T]{}
 	}
 }

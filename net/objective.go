@@ -51,9 +51,9 @@ type Objective[T linalg.Float] struct {
 	labels       []int32
 	targets      []float64
 
-	// gemm is linalg.Gemm, or linalg.ParallelGemm over all threads when the
+	// gemmThreads is the goroutines per GEMM: 1, or all threads when the
 	// pass has a single chunk (and so a single worker).
-	gemm func(tA, tB linalg.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
+	gemmThreads int
 
 	pool    *workers
 	task    func(id int)
@@ -73,7 +73,6 @@ type Objective[T linalg.Float] struct {
 
 // scratch is one worker's buffers, sized for one chunk.
 type scratch[T linalg.Float] struct {
-	x           []T     // standardised input rows (pixel sets)
 	tape        tape[T] // Eval and Grad activations
 	view        tape[T] // views of the linearisation cache for one chunk
 	rz, ra, rdz [][]T   // R{z}, R{a} and R{dz} of each layer
@@ -86,6 +85,8 @@ type tape[T linalg.Float] struct {
 	d2  [][]T // σ″(z)·∂loss/∂a (hidden layers, linearisation only)
 	dz  [][]T // ∂loss/∂z of each layer
 	p   []T   // softmax of the logits (ce linearisation only)
+
+	finish layerFinisher[T] // the forward pass's GEMM epilogue
 }
 
 // NewObjective binds a model to a dataset and loss ("mse" or "ce"); chunk = examples per chunk
@@ -101,14 +102,11 @@ func NewObjective[T linalg.Float](m *Model[T], set *data.Set, loss string, chunk
 	}
 	o.chunks = (o.n + o.chunk - 1) / o.chunk
 	o.slots = min(o.chunks, maxSlots)
-	o.gemm = linalg.Gemm[T]
-	switch {
-	case o.chunks > 1:
+	o.gemmThreads = 1
+	if o.chunks > 1 {
 		o.helpers = min(threads, o.slots) - 1
-	case threads > 1:
-		o.gemm = func(tA, tB linalg.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-			linalg.ParallelGemm(threads, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		}
+	} else {
+		o.gemmThreads = threads
 	}
 	if set.Classes > 0 {
 		o.labels = set.Labels[:o.n]
@@ -181,9 +179,6 @@ func convert[T linalg.Float](x []float64) []T {
 // newScratch allocates one worker's buffers.
 func (o *Objective[T]) newScratch() *scratch[T] {
 	s := &scratch[T]{tape: o.newTape(o.chunk, false), view: o.newTape(0, true)}
-	if o.pixels != nil {
-		s.x = make([]T, o.chunk*o.in)
-	}
 	for _, lo := range o.layers {
 		s.rz = append(s.rz, make([]T, o.chunk*lo.Out))
 		s.ra = append(s.ra, make([]T, o.chunk*lo.Out))

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/edge-of-stability/eos/data"
-	"github.com/edge-of-stability/eos/linalg"
 )
 
 // passes runs Eval, Grad and HVP (at theta, direction v) on a fresh objective.
@@ -104,14 +103,17 @@ func TestNaNPropagates(t *testing.T) {
 	}
 }
 
-// TestNoAllocations checks that Eval, Grad and HVP allocate nothing per call
-// beyond what the GEMMs they call allocate (their GEMM is swapped for a plain
-// loop that allocates nothing, and that must give the same results).
+// TestNoAllocations checks that steady-state passes, whatever the chunking,
+// allocate nothing: the GEMMs draw their buffers from pools and the forward
+// epilogue lives in the worker's tape.
 func TestNoAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under -race")
+	}
 	s := pixelSet(27, 40, 10, 4, 4)
 	m := NewModel[float32](mustArch(t, "fc-tanh", []int{8, 8}, 10, 4, InitStandard))
 	m.Initialize(5)
-	for _, c := range []struct{ chunk, threads int }{{7, 2}, {7, 3}, {40, 1}} {
+	for _, c := range []struct{ chunk, threads int }{{7, 2}, {7, 3}, {40, 1}, {40, 2}} {
 		o := mustObjective(t, m, s, "ce", c.chunk, c.threads)
 		grad, hv := make([]float32, m.NumParams()), make([]float32, m.NumParams())
 		o.Linearize(m.Params)
@@ -123,38 +125,9 @@ func TestNoAllocations(t *testing.T) {
 			"HVP64": func() { o.HVP64(v64, hv64) },
 		}
 		for name, f := range calls {
-			t.Logf("chunk %d threads %d: %s allocates %v times per call with linalg's GEMM", c.chunk, c.threads, name, testing.AllocsPerRun(3, f))
-		}
-		want := append([]float64(nil), hv64...)
-		o.gemm = loopGemm[float32]
-		for name, f := range calls {
+			f() // fill the pools
 			if n := testing.AllocsPerRun(5, f); n != 0 {
 				t.Errorf("chunk %d threads %d: %s allocates %v times per call", c.chunk, c.threads, name, n)
-			}
-		}
-		checkClose(t, "HVP with loop GEMM", hv64, want, 1e-5)
-	}
-}
-
-// loopGemm is C = alpha·op(A)·op(B) + beta·C by plain loops.
-func loopGemm[T float32 | float64](tA, tB linalg.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	for i := range m {
-		for j := range n {
-			var s T
-			for l := range k {
-				ia, ib := i*lda+l, l*ldb+j
-				if tA {
-					ia = l*lda + i
-				}
-				if tB {
-					ib = j*ldb + l
-				}
-				s += a[ia] * b[ib]
-			}
-			if beta == 0 {
-				c[i*ldc+j] = alpha * s
-			} else {
-				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
 			}
 		}
 	}

@@ -3,14 +3,14 @@ package net
 import "github.com/edge-of-stability/eos/linalg"
 
 // evalChunk scores rows examples from lo with inputs x.
-func (o *Objective[T]) evalChunk(w *scratch[T], x []T, lo, rows int) (float64, int) {
+func (o *Objective[T]) evalChunk(w *scratch[T], x chunkInput[T], lo, rows int) (float64, int) {
 	o.forward(o.src, x, rows, &w.tape, false)
 	return o.score(lo, rows, &w.tape, false)
 }
 
 // gradChunk scores rows examples from lo and adds their share of the
 // gradient into grad.
-func (o *Objective[T]) gradChunk(w *scratch[T], x []T, lo, rows int, grad []T) (float64, int) {
+func (o *Objective[T]) gradChunk(w *scratch[T], x chunkInput[T], lo, rows int, grad []T) (float64, int) {
 	o.forward(o.src, x, rows, &w.tape, false)
 	loss, correct := o.score(lo, rows, &w.tape, true)
 	o.backward(o.src, x, rows, &w.tape, grad, false)
@@ -18,23 +18,30 @@ func (o *Objective[T]) gradChunk(w *scratch[T], x []T, lo, rows int, grad []T) (
 }
 
 // forward runs the network at theta on rows inputs x, filling t's layer
-// outputs and σ'(z) (and σ″(z) when second).
-func (o *Objective[T]) forward(theta, x []T, rows int, t *tape[T], second bool) {
-	in := x
+// outputs and σ'(z) (and σ″(z) when second); bias and activation are applied
+// by the GEMM's epilogue while each block of output is in cache.
+func (o *Objective[T]) forward(theta []T, x chunkInput[T], rows int, t *tape[T], second bool) {
 	last := len(o.layers) - 1
+	f := &t.finish
 	for l, lo := range o.layers {
 		z := t.act[l][:rows*lo.Out]
-		beta := fillBias(z, theta, lo, rows)
-		o.gemm(linalg.NoTrans, linalg.Trans, rows, lo.Out, lo.In, T(lo.scale), in, lo.In, weight(theta, lo), lo.In, beta, z, lo.Out)
-		if l < last {
-			var d2 []T
-			if second {
-				d2 = t.d2[l][:rows*lo.Out]
-			}
-			activate(o.act, o.act32, z, t.d1[l][:rows*lo.Out], d2)
+		*f = layerFinisher[T]{o: o, kind: finishForward, z: z, ld: lo.Out, hidden: l < last}
+		if lo.Bias {
+			f.bias = theta[lo.b : lo.b+lo.Out]
 		}
-		in = z
+		if f.hidden {
+			f.d1 = t.d1[l][:len(z)]
+			if second {
+				f.d2 = t.d2[l][:len(z)]
+			}
+		}
+		var prev []T
+		if l > 0 {
+			prev = t.act[l-1][:rows*lo.In]
+		}
+		o.layerForward(l, x, prev, rows, weight(theta, lo), 0, z, f)
 	}
+	*f = layerFinisher[T]{} // drop the references to this pass's slices
 }
 
 // weight is layer lo's weight matrix in the parameter vector theta.
@@ -96,49 +103,26 @@ func (o *Objective[T]) target(i int) target {
 // backward propagates the output gradient in t down the network at theta,
 // adding the parameter gradient into grad unless grad is nil, and leaving
 // ∂loss/∂z of every layer in t.dz (and ∂loss/∂a·σ″(z) in t.d2 when second).
-func (o *Objective[T]) backward(theta, x []T, rows int, t *tape[T], grad []T, second bool) {
+func (o *Objective[T]) backward(theta []T, x chunkInput[T], rows int, t *tape[T], grad []T, second bool) {
 	for l := len(o.layers) - 1; l >= 0; l-- {
 		lo := o.layers[l]
 		dz := t.dz[l][:rows*lo.Out]
 		scale := T(lo.scale)
 		if grad != nil {
-			o.addLayerGrad(grad, lo, dz, t.input(l, x, rows*lo.In), rows)
+			o.addLayerGrad(grad, l, dz, x, t, rows)
 		}
 		if l == 0 {
 			return
 		}
 		da := t.dz[l-1][:rows*lo.In]
-		o.gemm(linalg.NoTrans, linalg.NoTrans, rows, lo.In, lo.Out, scale, dz, lo.Out, weight(theta, lo), lo.In, 0, da, lo.In)
+		f := &t.finish
+		*f = layerFinisher[T]{o: o, kind: finishBackward, z: da, d1: t.d1[l-1][:len(da)], ld: lo.In}
 		if second {
-			d2 := t.d2[l-1][:len(da)]
-			for i, v := range da {
-				d2[i] *= v
-			}
+			f.d2 = t.d2[l-1][:len(da)]
 		}
-		d1 := t.d1[l-1][:len(da)]
-		for i := range da {
-			da[i] *= d1[i]
-		}
+		linalg.GemmEpilogue(o.gemmThreads, linalg.NoTrans, linalg.NoTrans, rows, lo.In, lo.Out, scale, dz, lo.Out, weight(theta, lo), lo.In, 0, da, lo.In, f)
+		*f = layerFinisher[T]{}
 	}
-}
-
-// addLayerGrad adds layer lo's parameter gradient for output errors dz of
-// the rows×lo.In layer input in to out: scale·dzᵀ·in to the weights and the
-// column sums of dz to the bias.
-func (o *Objective[T]) addLayerGrad(out []T, lo layout, dz, in []T, rows int) {
-	o.gemm(linalg.Trans, linalg.NoTrans, lo.Out, lo.In, rows, T(lo.scale), dz, lo.Out, in, lo.In, 1, weight(out, lo), lo.In)
-	if lo.Bias {
-		addColumnSums(out[lo.b:lo.b+lo.Out], dz, rows)
-	}
-}
-
-// input is layer l's input, its first n values: x for the first layer, the
-// previous layer's activations otherwise.
-func (t *tape[T]) input(l int, x []T, n int) []T {
-	if l == 0 {
-		return x[:n]
-	}
-	return t.act[l-1][:n]
 }
 
 // addColumnSums adds the column sums of the rows×len(sum) matrix m into sum.

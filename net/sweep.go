@@ -57,7 +57,7 @@ func (o *Objective[T]) runSlot(w *scratch[T], s int) {
 	for c := s; c < o.chunks; c += o.slots {
 		lo := c * o.chunk
 		rows := min(o.chunk, o.n-lo)
-		x := o.input(w, lo, rows)
+		x := o.input(lo, rows)
 		var l float64
 		var k int
 		switch o.mode {
@@ -85,16 +85,4 @@ func (o *Objective[T]) reduce(id int) {
 	for _, acc := range o.acc {
 		linalg.Axpy(1, acc[lo:hi], dst)
 	}
-}
-
-// input returns the standardised inputs of rows examples from lo.
-func (o *Objective[T]) input(w *scratch[T], lo, rows int) []T {
-	if o.pixels == nil {
-		return o.x[lo*o.in : (lo+rows)*o.in]
-	}
-	x := w.x[:rows*o.in]
-	for r := range rows {
-		linalg.StandardizeU8(x[r*o.in:(r+1)*o.in], o.pixels[(lo+r)*o.in:(lo+r+1)*o.in], o.scale, o.shift)
-	}
-	return x
 }
