@@ -11,11 +11,20 @@ func TestGemmAllocs(t *testing.T) {
 	const m, n, k = 64, 96, 300
 	a32, b32, c32 := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
 	a64, b64, c64 := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
+	// The first layer's forward shape, which the AVX-512 kernel computes
+	// transposed (see swapPays), with a write-back split over the threads.
+	const sm, sn, sk = 256, 200, 1000
+	sa, sb, sc := make([]float32, sm*sk), make([]float32, sn*sk), make([]float32, sm*sn)
 	for _, threads := range []int{1, 2} {
 		if got := testing.AllocsPerRun(50, func() {
 			ParallelGemm(threads, NoTrans, Trans, m, n, k, 1, a32, k, b32, k, 0, c32, n)
 		}); got > 0 {
 			t.Errorf("float32 ParallelGemm with %d threads: %v allocations per call, want 0", threads, got)
+		}
+		if got := testing.AllocsPerRun(10, func() {
+			ParallelGemm(threads, NoTrans, Trans, sm, sn, sk, 1, sa, sk, sb, sk, 0, sc, sn)
+		}); got > 0 {
+			t.Errorf("float32 %d×%d×%d ParallelGemm with %d threads: %v allocations per call, want 0", sm, sk, sn, threads, got)
 		}
 		if got := testing.AllocsPerRun(50, func() {
 			ParallelGemm(threads, Trans, NoTrans, m, n, k, 1, a64, m, b64, n, 0.5, c64, n)

@@ -124,7 +124,8 @@ func TestSwappedProduct(t *testing.T) {
 func testSwapped[E asm.Elem](t *testing.T, kernels []asm.Kernel[E]) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for _, kern := range kernels {
-		m, n, k := 4*kern.NR, 3*kern.NR+kern.MR, 1000
+		// Wide enough for the write-back to be split over the threads.
+		m, n, k := 16*kern.NR, 5*kern.NR+kern.MR, 1000
 		g := gemmArgs[E]{m: m, n: n, k: k}
 		if !swapPays(&kern, &g) {
 			continue

@@ -1,6 +1,12 @@
 package linalg
 
-import "github.com/edge-of-stability/eos/asm"
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/edge-of-stability/eos/asm"
+)
 
 // swapPays reports whether C is better computed as Cᵀ = op(B)ᵀ·op(A)ᵀ:
 // when the transposed product computes fewer padded tile elements (C's
@@ -33,7 +39,7 @@ func paddedWork[E asm.Elem](kern *asm.Kernel[E], m, n int) int {
 const swapCost = 32
 
 // runSwapped computes Cᵀ = alpha·op(B)ᵀ·op(A)ᵀ into scratch, then C = Cᵀᵀ +
-// beta·C, and then runs the epilogue over the whole of C.
+// beta·C and the epilogue, both split by rows of C over the threads.
 func runSwapped[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 	t := getBuffer[E](g.m * g.n)
 	defer putBuffer(t)
@@ -45,31 +51,91 @@ func runSwapped[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 	}
 	runGemm(threads, kern, s)
 	freeGemmArgs(s)
-	addTransposed(g.c, g.ldc, *t, g.m, g.n, g.beta, &kern)
+	job := newWriteBack[E]()
+	*job = writeBack[E]{g: g, t: *t, kern: kern, parts: max(1, min(threads, g.m*g.n/minWriteBackPerThread))}
+	job.pending.Store(int32(job.parts - 1))
+	for p := 1; p < job.parts; p++ {
+		startPart(job, p, &job.pending)
+	}
+	job.runPart(0)
+	awaitZero(&job.pending)
+	freeWriteBack(job)
+}
+
+// minWriteBackPerThread is the least number of elements of C worth another
+// thread in the write-back.
+const minWriteBackPerThread = 1 << 14
+
+// writeBack is the second half of a swapped GEMM: C = Tᵀ + beta·C and the
+// epilogue, by near-equal blocks of rows of C (whole transpose blocks).
+type writeBack[E asm.Elem] struct {
+	g       *gemmArgs[E]
+	t       []E // Cᵀ, n×m
+	kern    asm.Kernel[E]
+	parts   int
+	pending atomic.Int32
+}
+
+// writeBackPools recycle writeBack jobs (one pool per element size): the
+// helpers hold a pointer to them, so a fresh one per call would be a heap
+// allocation.
+var writeBackPools = [2]sync.Pool{
+	{New: func() any { return new(writeBack[float32]) }},
+	{New: func() any { return new(writeBack[float64]) }},
+}
+
+func newWriteBack[E asm.Elem]() *writeBack[E] {
+	if unsafe.Sizeof(E(0)) == 4 {
+		return writeBackPools[0].Get().(*writeBack[E])
+	}
+	return writeBackPools[1].Get().(*writeBack[E])
+}
+
+// freeWriteBack clears j (dropping its references to the caller's slices)
+// and pools it.
+func freeWriteBack[E asm.Elem](j *writeBack[E]) {
+	j.g, j.t, j.kern = nil, nil, asm.Kernel[E]{}
+	if unsafe.Sizeof(E(0)) == 4 {
+		writeBackPools[0].Put(j)
+		return
+	}
+	writeBackPools[1].Put(j)
+}
+
+// runPart writes back and finishes part p of C's rows.
+func (j *writeBack[E]) runPart(p int) {
+	g := j.g
+	tr := max(1, j.kern.TransposeRows)
+	blocks := ceilDiv(g.m, tr)
+	i0, i1 := min(g.m, partStart(blocks, j.parts, p)*tr), min(g.m, partStart(blocks, j.parts, p+1)*tr)
+	if i0 == i1 {
+		return
+	}
+	addTransposed(g.c[i0*g.ldc:], g.ldc, j.t[i0:], g.m, i1-i0, g.n, g.beta, &j.kern)
 	if g.ep != nil {
-		g.ep.Finish(0, g.m, 0, g.n)
+		g.ep.Finish(i0, i1-i0, 0, g.n)
 	}
 }
 
-// addTransposed writes c[i*ldc+j] = t[j*m+i] + beta*c[i*ldc+j] for the m×n
+// addTransposed writes c[i*ldc+j] = t[j*ldt+i] + beta*c[i*ldc+j] for the m×n
 // matrix c and the n×m matrix t, not reading c when beta == 0; whole square
 // blocks go through the kernel's Transpose then.
-func addTransposed[E asm.Elem](c []E, ldc int, t []E, m, n int, beta E, kern *asm.Kernel[E]) {
+func addTransposed[E asm.Elem](c []E, ldc int, t []E, ldt, m, n int, beta E, kern *asm.Kernel[E]) {
 	j := 0
 	if tr := kern.TransposeRows; beta == 0 && kern.Transpose != nil && m >= tr {
 		for ; j+tr <= n; j += tr {
-			kern.Transpose(&c[j], ldc, &t[j*m], m, m/tr)
+			kern.Transpose(&c[j], ldc, &t[j*ldt], ldt, m/tr)
 		}
 		for i := m - m%tr; i < m; i++ { // rows below the last whole block
 			for jj := 0; jj < j; jj++ {
-				c[i*ldc+jj] = t[jj*m+i]
+				c[i*ldc+jj] = t[jj*ldt+i]
 			}
 		}
 	}
 	for i := 0; i < m; i++ {
 		row := c[i*ldc+j : i*ldc+n]
 		for jj := range row {
-			v := t[(j+jj)*m+i]
+			v := t[(j+jj)*ldt+i]
 			if beta != 0 {
 				v += beta * row[jj]
 			}
