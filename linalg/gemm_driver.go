@@ -29,27 +29,31 @@ type gemmArgs[E asm.Elem] struct {
 
 // argPools recycle gemmArgs (one pool per element size): the workers hold a
 // pointer to them, so a fresh one per call would be a heap allocation.
-var argPools = [2]sync.Pool{
-	{New: func() any { return new(gemmArgs[float32]) }},
-	{New: func() any { return new(gemmArgs[float64]) }},
-}
+var argPools [2]sync.Pool
 
 // newGemmArgs returns pooled GEMM operands, to be handed back with freeGemmArgs.
-func newGemmArgs[E asm.Elem]() *gemmArgs[E] {
-	if unsafe.Sizeof(E(0)) == 4 {
-		return argPools[0].Get().(*gemmArgs[E])
-	}
-	return argPools[1].Get().(*gemmArgs[E])
-}
+func newGemmArgs[E asm.Elem]() *gemmArgs[E] { return fromPool[gemmArgs[E]](poolOf[E](&argPools)) }
 
 // freeGemmArgs clears g (dropping its references to the caller's slices) and pools it.
 func freeGemmArgs[E asm.Elem](g *gemmArgs[E]) {
 	*g = gemmArgs[E]{}
+	poolOf[E](&argPools).Put(g)
+}
+
+// poolOf is the pool of pools for E's element size.
+func poolOf[E asm.Elem](pools *[2]sync.Pool) *sync.Pool {
 	if unsafe.Sizeof(E(0)) == 4 {
-		argPools[0].Put(g)
-		return
+		return &pools[0]
 	}
-	argPools[1].Put(g)
+	return &pools[1]
+}
+
+// fromPool takes a *V from pool, or a new one when it is empty.
+func fromPool[V any](pool *sync.Pool) *V {
+	if v, ok := pool.Get().(*V); ok {
+		return v
+	}
+	return new(V)
 }
 
 // runGemm is the Goto/BLIS loop nest around the micro-kernel kern: for each
@@ -143,14 +147,8 @@ func (t *team[E]) runPart(p int) {
 // workers that pack B each for themselves.
 func runTeam[E asm.Elem](tm, tn int, kern asm.Kernel[E], g *gemmArgs[E], bs blocks, bPacked [2][]E) {
 	mTiles, nTiles := ceilDiv(g.m, kern.MR), ceilDiv(g.n, kern.NR)
-	pool := &teamPools[0]
-	if unsafe.Sizeof(E(0)) == 8 {
-		pool = &teamPools[1]
-	}
-	t, ok := pool.Get().(*team[E])
-	if !ok {
-		t = new(team[E])
-	}
+	pool := poolOf[E](&teamPools)
+	t := fromPool[team[E]](pool)
 	n := tm * tn
 	t.workers = t.workers[:0]
 	for i := 0; i < n; i++ {

@@ -3,7 +3,6 @@ package linalg
 import (
 	"sync"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/edge-of-stability/eos/asm"
 )
@@ -51,7 +50,7 @@ func runSwapped[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 	}
 	runGemm(threads, kern, s)
 	freeGemmArgs(s)
-	job := newWriteBack[E]()
+	job := fromPool[writeBack[E]](poolOf[E](&writeBackPools))
 	*job = writeBack[E]{g: g, t: *t, kern: kern, parts: max(1, min(threads, g.m*g.n/minWriteBackPerThread))}
 	job.pending.Store(int32(job.parts - 1))
 	for p := 1; p < job.parts; p++ {
@@ -79,27 +78,13 @@ type writeBack[E asm.Elem] struct {
 // writeBackPools recycle writeBack jobs (one pool per element size): the
 // helpers hold a pointer to them, so a fresh one per call would be a heap
 // allocation.
-var writeBackPools = [2]sync.Pool{
-	{New: func() any { return new(writeBack[float32]) }},
-	{New: func() any { return new(writeBack[float64]) }},
-}
-
-func newWriteBack[E asm.Elem]() *writeBack[E] {
-	if unsafe.Sizeof(E(0)) == 4 {
-		return writeBackPools[0].Get().(*writeBack[E])
-	}
-	return writeBackPools[1].Get().(*writeBack[E])
-}
+var writeBackPools [2]sync.Pool
 
 // freeWriteBack clears j (dropping its references to the caller's slices)
 // and pools it.
 func freeWriteBack[E asm.Elem](j *writeBack[E]) {
 	j.g, j.t, j.kern = nil, nil, asm.Kernel[E]{}
-	if unsafe.Sizeof(E(0)) == 4 {
-		writeBackPools[0].Put(j)
-		return
-	}
-	writeBackPools[1].Put(j)
+	poolOf[E](&writeBackPools).Put(j)
 }
 
 // runPart writes back and finishes part p of C's rows.
