@@ -68,13 +68,14 @@ func (o *Objective[T]) linearizeChunk(w *scratch[T], x chunkInput[T], lo, rows i
 	t := o.view(&w.view, lo, rows)
 	o.forward(o.src, x, rows, t, true)
 	loss, correct := o.score(lo, rows, t, true)
-	o.backward(o.src, x, rows, t, nil, true)
+	o.backward(o.src, x, rows, t, nil, false, true)
 	return loss, correct
 }
 
 // hvpChunk adds the share of rows examples from lo of H·v, v = o.src, into
-// hv by one forward-over-reverse sweep (Pearlmutter's R-operator).
-func (o *Objective[T]) hvpChunk(w *scratch[T], x chunkInput[T], lo, rows int, hv []T) {
+// hv (writes it there when first) by one forward-over-reverse sweep
+// (Pearlmutter's R-operator).
+func (o *Objective[T]) hvpChunk(w *scratch[T], x chunkInput[T], lo, rows int, hv []T, first bool) {
 	t := o.view(&w.view, lo, rows)
 	theta, v := o.lin.theta, o.src
 	last := len(o.layers) - 1
@@ -119,7 +120,7 @@ func (o *Objective[T]) hvpChunk(w *scratch[T], x chunkInput[T], lo, rows int, hv
 		ly := o.layers[l]
 		rdz, dz := w.rdz[l][:rows*ly.Out], t.dz[l]
 		scale := T(ly.scale)
-		o.addLayerGrad(hv, l, rdz, x, t, rows)
+		o.addLayerGrad(hv, l, rdz, x, t, rows, first)
 		if l > 0 {
 			o.gemm(linalg.Trans, linalg.NoTrans, ly.Out, ly.In, rows, scale, dz, ly.Out, w.ra[l-1][:rows*ly.In], ly.In, 1, weight(hv, ly), ly.In)
 		}

@@ -41,22 +41,26 @@ func (o *Objective[T]) layerForward(l int, x chunkInput[T], prev []T, rows int, 
 }
 
 // addLayerGrad adds layer l's parameter gradient for output errors dz of
-// rows examples to out: scale·dzᵀ·in to the weights and the column sums of
-// dz to the bias, the input being x for the first layer and the previous
-// layer's activations in t otherwise.
-func (o *Objective[T]) addLayerGrad(out []T, l int, dz []T, x chunkInput[T], t *tape[T], rows int) {
+// rows examples to out (or writes it there when overwrite is set): scale·dzᵀ·in
+// to the weights and the column sums of dz to the bias, the input being x
+// for the first layer and the previous layer's activations in t otherwise.
+func (o *Objective[T]) addLayerGrad(out []T, l int, dz []T, x chunkInput[T], t *tape[T], rows int, overwrite bool) {
 	lo := o.layers[l]
 	scale := T(lo.scale)
+	beta := T(1)
+	if overwrite {
+		beta = 0
+	}
 	switch {
 	case l > 0:
-		o.gemm(linalg.Trans, linalg.NoTrans, lo.Out, lo.In, rows, scale, dz, lo.Out, t.act[l-1][:rows*lo.In], lo.In, 1, weight(out, lo), lo.In)
+		o.gemm(linalg.Trans, linalg.NoTrans, lo.Out, lo.In, rows, scale, dz, lo.Out, t.act[l-1][:rows*lo.In], lo.In, beta, weight(out, lo), lo.In)
 	case x.x == nil:
-		linalg.GemmPixelsB(o.gemmThreads, linalg.Trans, lo.Out, lo.In, rows, scale, dz, lo.Out, x.pixels, 1, weight(out, lo), lo.In, nil)
+		linalg.GemmPixelsB(o.gemmThreads, linalg.Trans, lo.Out, lo.In, rows, scale, dz, lo.Out, x.pixels, beta, weight(out, lo), lo.In, nil)
 	default:
-		o.gemm(linalg.Trans, linalg.NoTrans, lo.Out, lo.In, rows, scale, dz, lo.Out, x.x[:rows*lo.In], lo.In, 1, weight(out, lo), lo.In)
+		o.gemm(linalg.Trans, linalg.NoTrans, lo.Out, lo.In, rows, scale, dz, lo.Out, x.x[:rows*lo.In], lo.In, beta, weight(out, lo), lo.In)
 	}
 	if lo.Bias {
-		addColumnSums(out[lo.b:lo.b+lo.Out], dz, rows)
+		addColumnSums(out[lo.b:lo.b+lo.Out], dz, rows, overwrite)
 	}
 }
 

@@ -42,6 +42,39 @@ func TestThreadsBitwise(t *testing.T) {
 	}
 }
 
+// TestStaleAccumulatorsIgnored checks that a pass writes, not adds to, the
+// slot accumulators and the result: with every one of them poisoned with NaN
+// beforehand, Grad and HVP give bitwise what they gave on fresh buffers.
+func TestStaleAccumulatorsIgnored(t *testing.T) {
+	s := pixelSet(22, 70, 6, 4, 4)
+	m := NewModel[float64](mustArch(t, "fc-tanh", []int{7, 5}, 6, 4, InitStandard))
+	m.Initialize(2)
+	o := mustObjective(t, m, s, "mse", 3, 2)
+	grad, hv := make([]float64, m.NumParams()), make([]float64, m.NumParams())
+	o.Grad(m.Params, grad)
+	o.Linearize(m.Params)
+	v := randomVector(23, m.NumParams())
+	o.HVP(v, hv)
+	poison := func(dst []float64) {
+		for _, acc := range o.acc {
+			for i := range acc {
+				acc[i] = math.NaN()
+			}
+		}
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+	}
+	grad2, hv2 := make([]float64, len(grad)), make([]float64, len(hv))
+	poison(grad2)
+	o.Grad(m.Params, grad2)
+	poison(hv2)
+	o.HVP(v, hv2)
+	if !slices.Equal(grad2, grad) || !slices.Equal(hv2, hv) {
+		t.Errorf("passes over NaN-filled accumulators differ from passes over fresh ones")
+	}
+}
+
 // TestChunkSizesAgree checks that the chunking changes results only by rounding.
 func TestChunkSizesAgree(t *testing.T) {
 	s := floatSet(22, 37, 6, 4, 4)

@@ -9,11 +9,12 @@ func (o *Objective[T]) evalChunk(w *scratch[T], x chunkInput[T], lo, rows int) (
 }
 
 // gradChunk scores rows examples from lo and adds their share of the
-// gradient into grad.
-func (o *Objective[T]) gradChunk(w *scratch[T], x chunkInput[T], lo, rows int, grad []T) (float64, int) {
+// gradient into grad, or writes it there when first (the slot's first chunk:
+// grad's old contents are ignored).
+func (o *Objective[T]) gradChunk(w *scratch[T], x chunkInput[T], lo, rows int, grad []T, first bool) (float64, int) {
 	o.forward(o.src, x, rows, &w.tape, false)
 	loss, correct := o.score(lo, rows, &w.tape, true)
-	o.backward(o.src, x, rows, &w.tape, grad, false)
+	o.backward(o.src, x, rows, &w.tape, grad, first, false)
 	return loss, correct
 }
 
@@ -101,15 +102,16 @@ func (o *Objective[T]) target(i int) target {
 }
 
 // backward propagates the output gradient in t down the network at theta,
-// adding the parameter gradient into grad unless grad is nil, and leaving
+// adding the parameter gradient into grad (writing it when first) unless grad
+// is nil, and leaving
 // ∂loss/∂z of every layer in t.dz (and ∂loss/∂a·σ″(z) in t.d2 when second).
-func (o *Objective[T]) backward(theta []T, x chunkInput[T], rows int, t *tape[T], grad []T, second bool) {
+func (o *Objective[T]) backward(theta []T, x chunkInput[T], rows int, t *tape[T], grad []T, first, second bool) {
 	for l := len(o.layers) - 1; l >= 0; l-- {
 		lo := o.layers[l]
 		dz := t.dz[l][:rows*lo.Out]
 		scale := T(lo.scale)
 		if grad != nil {
-			o.addLayerGrad(grad, l, dz, x, t, rows)
+			o.addLayerGrad(grad, l, dz, x, t, rows, first)
 		}
 		if l == 0 {
 			return
@@ -125,9 +127,18 @@ func (o *Objective[T]) backward(theta []T, x chunkInput[T], rows int, t *tape[T]
 	}
 }
 
-// addColumnSums adds the column sums of the rows×len(sum) matrix m into sum.
-func addColumnSums[T linalg.Float](sum, m []T, rows int) {
+// addColumnSums adds the column sums of the rows×len(sum) matrix m into sum,
+// or writes them there when overwrite is set.
+func addColumnSums[T linalg.Float](sum, m []T, rows int, overwrite bool) {
 	n := len(sum)
+	if overwrite {
+		if rows == 0 {
+			clear(sum)
+			return
+		}
+		copy(sum, m[:n])
+		m, rows = m[n:], rows-1
+	}
 	for r := range rows {
 		for j, v := range m[r*n : (r+1)*n] {
 			sum[j] += v

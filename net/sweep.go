@@ -51,7 +51,6 @@ func (o *Objective[T]) runSlot(w *scratch[T], s int) {
 	if s > 0 && acc != nil {
 		acc = o.acc[s-1]
 	}
-	clear(acc)
 	var loss float64
 	correct := 0
 	for c := s; c < o.chunks; c += o.slots {
@@ -64,11 +63,11 @@ func (o *Objective[T]) runSlot(w *scratch[T], s int) {
 		case modeEval:
 			l, k = o.evalChunk(w, x, lo, rows)
 		case modeGrad:
-			l, k = o.gradChunk(w, x, lo, rows, acc)
+			l, k = o.gradChunk(w, x, lo, rows, acc, c == s)
 		case modeLinearize:
 			l, k = o.linearizeChunk(w, x, lo, rows)
 		case modeHVP:
-			o.hvpChunk(w, x, lo, rows, acc)
+			o.hvpChunk(w, x, lo, rows, acc, c == s)
 		}
 		loss += l
 		correct += k
