@@ -59,16 +59,19 @@ func fromPool[V any](pool *sync.Pool) *V {
 // runGemm is the Goto/BLIS loop nest around the micro-kernel kern: for each
 // NC-wide block of columns and KC-deep block of the sum, B is packed into
 // NR-wide panels; MC-row blocks of A are packed into MR-row panels and the
-// micro-kernel runs over the tiles. With several threads that split only
-// the rows, when a block of B is small, each worker packs all of B for
-// itself and runs independently. Otherwise the packed blocks of B are
-// shared and alternate between two buffers: each worker packs its share of
-// the B panels of a block and its first block of A, waits at one barrier
-// for the others' shares, and computes its own tiles (the barrier also
-// tells it that every worker is done with the block packed two steps
-// before in the same buffer). Every tile sums the same KC blocks in the
-// same order with the same kernel whatever the thread count, so the result
-// does not depend on it.
+// micro-kernel runs over the tiles, handing each finished block of C to the
+// epilogue. A shape that pads less transposed runs as Cᵀ = op(B)ᵀ·op(A)ᵀ
+// (see swapPays). A worker that owns its B panels packs each just before
+// the micro-kernel sweeps it. With several threads that split only the
+// rows, when a block of B is small, each worker packs all of B for itself
+// and runs independently. Otherwise the packed blocks of B are shared and
+// alternate between two buffers: each worker packs its share of the B
+// panels of a block and its first block of A, waits at one barrier for the
+// others' shares, and computes its own tiles (the barrier also tells it
+// that every worker is done with the block packed two steps before in the
+// same buffer). Every tile sums the same KC blocks in the same order with
+// the same kernel whatever the thread count, so the result does not depend
+// on it.
 func runGemm[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 	if g.m == 0 || g.n == 0 {
 		return
