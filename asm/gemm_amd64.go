@@ -2,6 +2,13 @@
 
 package asm
 
+// gemm_amd64.s, the eight micro-kernels declared below, is generated with avo
+// by asm/gen, a nested module (so avo is not a dependency of eos): after
+// changing the generator, run `go generate ./asm` and commit both;
+// `make check-generate` fails if the committed file is not what asm/gen writes.
+//
+//go:generate go run -C gen . -out ../gemm_amd64.s
+
 import "unsafe"
 
 // Tiles of the amd64 micro-kernels: rows × columns, two vectors per row.
