@@ -2,12 +2,15 @@
 
 package asm
 
-// gemm_amd64.s, the eight micro-kernels declared below, is generated with avo
-// by asm/gen, a nested module (so avo is not a dependency of eos): after
-// changing the generator, run `go generate ./asm` and commit both;
-// `make check-generate` fails if the committed file is not what asm/gen writes.
+// gemm_amd64.s, the eight micro-kernels declared below, and pack_amd64.s, the
+// transposes and row copies declared below, are generated with avo by asm/gen,
+// a nested module (so avo is not a dependency of eos), as are the other
+// *_amd64.s files: after changing the generator, run `go generate ./asm` and
+// commit both; `make check-generate` fails if a committed file is not what
+// asm/gen writes.
 //
-//go:generate go run -C gen . -out ../gemm_amd64.s
+//go:generate go run -C gen . -file gemm -out ../gemm_amd64.s
+//go:generate go run -C gen . -file pack -out ../pack_amd64.s
 
 import "unsafe"
 

@@ -2,6 +2,12 @@
 
 package asm
 
+// tanh_amd64.s, the constants and the two kernels declared below, is generated
+// by asm/gen (see gemm_amd64.go): run `go generate ./asm` after changing the
+// generator.
+//
+//go:generate go run -C gen . -file tanh -out ../tanh_amd64.s
+
 var (
 	_ = tanh32op.register("avx512", simdTanh(16, tanhAVX512))
 	_ = tanh32op.register("avx2", simdTanh(8, tanhAVX2))

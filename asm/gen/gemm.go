@@ -4,11 +4,17 @@ import (
 	"fmt"
 	"math/bits"
 
-	"github.com/mmcloughlin/avo/attr"
 	"github.com/mmcloughlin/avo/build"
 	"github.com/mmcloughlin/avo/operand"
 	"github.com/mmcloughlin/avo/reg"
 )
+
+// emitGEMM adds the micro-kernels of asm/gemm_amd64.s.
+func emitGEMM(ctx *build.Context) {
+	for _, k := range kernels {
+		k.emit(ctx)
+	}
+}
 
 // kernels are the micro-kernels of asm/gemm_amd64.s, in file order. Their
 // names, tiles and signatures are those declared and registered in
@@ -31,69 +37,6 @@ const unroll = 4
 // prefetchA is how far ahead of the current A element (in bytes) the main loop
 // of a prefetching kernel asks for the A panel: 4 iterations of sgemmAVX512.
 const prefetchA = 512
-
-// elem is an element type with its instruction variants.
-type elem struct {
-	goType string // Go type in the signature
-	size   int    // bytes
-	// Unaligned vector load/store, broadcast of one element, fused
-	// multiply-add (231: acc += x*y) and multiply.
-	mov, bcast, fma, mul func(*build.Context, ...operand.Op)
-	// Load of the bits of beta into a general register, and a shift of that
-	// register.
-	movGP func(c *build.Context, src, dst operand.Op)
-	shlGP func(*build.Context, ...operand.Op)
-}
-
-var (
-	f32 = elem{
-		goType: "float32", size: 4,
-		mov: (*build.Context).VMOVUPS, bcast: (*build.Context).VBROADCASTSS,
-		fma: (*build.Context).VFMADD231PS, mul: (*build.Context).VMULPS,
-		movGP: (*build.Context).MOVL, shlGP: (*build.Context).SHLL,
-	}
-	f64 = elem{
-		goType: "float64", size: 8,
-		mov: (*build.Context).VMOVUPD, bcast: (*build.Context).VBROADCASTSD,
-		fma: (*build.Context).VFMADD231PD, mul: (*build.Context).VMULPD,
-		movGP: (*build.Context).MOVQ, shlGP: (*build.Context).SHLQ,
-	}
-)
-
-// isa is a vector extension: its registers and the fixed register roles.
-type isa struct {
-	bytes int            // vector width in bytes
-	vec   []reg.Register // the vector registers, by number
-	// Registers for the B row (vecs of them from b, then b+1, ...), the
-	// broadcast A element, alpha and beta. Accumulators are vec[0:MR*vecs].
-	b, a, alpha, beta int
-	// zero clears an accumulator (vec, vec, vec).
-	zero func(*build.Context, ...operand.Op)
-}
-
-var (
-	avx512 = isa{
-		bytes: 64,
-		vec: []reg.Register{
-			reg.Z0, reg.Z1, reg.Z2, reg.Z3, reg.Z4, reg.Z5, reg.Z6, reg.Z7,
-			reg.Z8, reg.Z9, reg.Z10, reg.Z11, reg.Z12, reg.Z13, reg.Z14, reg.Z15,
-			reg.Z16, reg.Z17, reg.Z18, reg.Z19, reg.Z20, reg.Z21, reg.Z22, reg.Z23,
-			reg.Z24, reg.Z25, reg.Z26, reg.Z27, reg.Z28, reg.Z29, reg.Z30, reg.Z31,
-		},
-		b: 24, a: 26, alpha: 30, beta: 31,
-		zero: (*build.Context).VPXORD,
-	}
-	avx2 = isa{
-		bytes: 32,
-		vec: []reg.Register{
-			reg.Y0, reg.Y1, reg.Y2, reg.Y3, reg.Y4, reg.Y5, reg.Y6, reg.Y7,
-			reg.Y8, reg.Y9, reg.Y10, reg.Y11, reg.Y12, reg.Y13, reg.Y14, reg.Y15,
-		},
-		// alpha reuses the A register: it is only needed after the k loop.
-		b: 12, a: 14, alpha: 14, beta: 15,
-		zero: (*build.Context).VXORPS,
-	}
-)
 
 // General registers: the arguments k, a, b, c and ldc (scaled to bytes), and
 // a scratch register for the C prefetches and the test of beta.
@@ -129,18 +72,7 @@ func (k kernel) nv() int {
 }
 
 // acc is the accumulator of row i, vector v.
-func (k kernel) acc(i, v int) reg.Register { return k.isa.vec[i*k.nv()+v] }
-
-func mem(base reg.Register, disp int) operand.Mem { return operand.Mem{Base: base, Disp: disp} }
-
-// param is the frame address of the named argument.
-func param(ctx *build.Context, name string) operand.Mem {
-	b, err := ctx.Param(name).Resolve()
-	if err != nil {
-		panic(err)
-	}
-	return b.Addr
-}
+func (k kernel) acc(i, v int) reg.Register { return k.isa.vec(i*k.nv() + v) }
 
 // doc is the comment above the kernel: what it computes, as a Go loop.
 func (k kernel) doc() []string {
@@ -174,10 +106,7 @@ func (k kernel) emit(ctx *build.Context) {
 	stepA := k.mr * e.size  // bytes of A per k step
 	label := func(s string) string { return k.name + "_" + s }
 
-	ctx.Function(k.name)
-	ctx.Attributes(attr.NOSPLIT)
-	ctx.SignatureExpr(fmt.Sprintf("func(k int, a, b, c *%[1]s, ldc int, alpha, beta %[1]s)", e.goType))
-	ctx.Doc(k.doc()...)
+	function(ctx, k.name, fmt.Sprintf("func(k int, a, b, c *%[1]s, ldc int, alpha, beta %[1]s)", e.goType), k.doc()...)
 
 	ctx.Load(ctx.Param("k"), rK)
 	ctx.Load(ctx.Param("a"), rA)
@@ -213,12 +142,12 @@ func (k kernel) emit(ctx *build.Context) {
 			ctx.PREFETCHT0(mem(rA, prefetchA+s*stepA))
 		}
 		for v := 0; v < nv; v++ {
-			e.mov(ctx, mem(rB, s*rowB+v*x.bytes), x.vec[x.b+v])
+			e.mov(ctx, mem(rB, s*rowB+v*x.bytes), x.vec(x.b+v))
 		}
 		for i := 0; i < k.mr; i++ {
-			e.bcast(ctx, mem(rA, (s*k.mr+i)*e.size), x.vec[x.a])
+			e.bcast(ctx, mem(rA, (s*k.mr+i)*e.size), x.vec(x.a))
 			for v := 0; v < nv; v++ {
-				e.fma(ctx, x.vec[x.b+v], x.vec[x.a], k.acc(i, v))
+				e.fma(ctx, x.vec(x.b+v), x.vec(x.a), k.acc(i, v))
 			}
 		}
 	}
@@ -246,10 +175,10 @@ func (k kernel) emit(ctx *build.Context) {
 	// acc *= alpha; then C = acc + beta·C, or C = acc without reading C when
 	// beta == ±0 (its bits shifted left by one are zero).
 	ctx.Label(label("store"))
-	e.bcast(ctx, param(ctx, "alpha"), x.vec[x.alpha])
+	e.bcast(ctx, param(ctx, "alpha"), x.vec(x.alpha))
 	for i := 0; i < k.mr; i++ {
 		for v := 0; v < nv; v++ {
-			e.mul(ctx, x.vec[x.alpha], k.acc(i, v), k.acc(i, v))
+			e.mul(ctx, x.vec(x.alpha), k.acc(i, v), k.acc(i, v))
 		}
 	}
 	tmp := reg.Register(rTmp64)
@@ -259,13 +188,13 @@ func (k kernel) emit(ctx *build.Context) {
 	e.movGP(ctx, param(ctx, "beta"), tmp)
 	e.shlGP(ctx, operand.U8(1), tmp)
 	ctx.JZ(operand.LabelRef(label("beta0")))
-	e.bcast(ctx, param(ctx, "beta"), x.vec[x.beta])
+	e.bcast(ctx, param(ctx, "beta"), x.vec(x.beta))
 	for i := 0; i < k.mr; i++ {
 		if i > 0 {
 			ctx.ADDQ(rLDC, rC)
 		}
 		for v := 0; v < nv; v++ {
-			e.fma(ctx, mem(rC, v*x.bytes), x.vec[x.beta], k.acc(i, v))
+			e.fma(ctx, mem(rC, v*x.bytes), x.vec(x.beta), k.acc(i, v))
 		}
 		for v := 0; v < nv; v++ {
 			e.mov(ctx, k.acc(i, v), mem(rC, v*x.bytes))
