@@ -86,7 +86,7 @@ type tape[T linalg.Float] struct {
 	dz  [][]T // ∂loss/∂z of each layer
 	p   []T   // softmax of the logits (ce linearisation only)
 
-	finish layerFinisher[T] // the forward pass's GEMM epilogue
+	finish layerFinisher[T] // the GEMM epilogue of the pass in progress
 }
 
 // NewObjective binds a model to a dataset and loss ("mse" or "ce"); chunk = examples per chunk
