@@ -29,7 +29,7 @@ func cifar5k(tb testing.TB) *data.Set {
 // gdSetup builds fc-tanh on set with the PyTorch-default init and its objective.
 func gdSetup[T linalg.Float](tb testing.TB, set *data.Set) (*net.Model[T], *net.Objective[T]) {
 	tb.Helper()
-	a, err := net.ParseArch("fc-tanh", nil, set.D, set.Outputs, "standard")
+	a, err := net.ParseArch("fc-tanh", nil, net.InputShape(set), set.Outputs, "standard")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 	if cfg.Loss == "ce" && train.Classes == 0 {
 		return nil, settingError{fmt.Errorf("--loss ce needs a classification dataset; %s is a regression set (use --loss mse)", cfg.Dataset)}
 	}
-	arch, err := net.ParseArch(cfg.Arch, cfg.Widths, train.D, train.Outputs, cfg.Init)
+	arch, err := net.ParseArch(cfg.Arch, cfg.Widths, net.InputShape(train), train.Outputs, cfg.Init)
 	if err != nil {
 		return nil, settingError{err}
 	}

@@ -14,7 +14,9 @@ import (
 // The official CIFAR-10 binary layout: records of a label byte followed by
 // 1,024 red, 1,024 green and 1,024 blue bytes, each plane row-major 32×32.
 const (
-	cifarFeatures = 3 * 32 * 32
+	cifarChannels = 3
+	cifarSide     = 32
+	cifarFeatures = cifarChannels * cifarSide * cifarSide
 	cifarRecord   = 1 + cifarFeatures
 	cifarClasses  = 10
 	cifarBatches  = 5
@@ -113,7 +115,7 @@ func (t *cifarTrain) split(name, source, checksum string, test cifarRecords, tes
 	scale, shift := t.stats.scaleShift()
 	set := func(r cifarRecords, sum string) *Set {
 		return &Set{
-			Name: name, N: len(r.labels), D: cifarFeatures, Classes: cifarClasses, Outputs: cifarClasses,
+			Name: name, N: len(r.labels), D: cifarFeatures, C: cifarChannels, H: cifarSide, W: cifarSide, Classes: cifarClasses, Outputs: cifarClasses,
 			Pixels: r.pixels, Scale: scale, Shift: shift, Labels: r.labels, Source: source, Checksum: sum,
 		}
 	}

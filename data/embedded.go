@@ -87,7 +87,7 @@ func Synthesize(cfg SynthConfig, seed uint64) (Split, error) {
 	scale, shift := stats.scaleShift()
 	set := func(r cifarRecords) *Set {
 		return &Set{
-			Name: DefaultName, N: len(r.labels), D: d, Classes: cfg.Classes, Outputs: cfg.Classes,
+			Name: DefaultName, N: len(r.labels), D: d, C: cfg.Channels, H: cfg.Side, W: cfg.Side, Classes: cfg.Classes, Outputs: cfg.Classes,
 			Pixels: r.pixels, Scale: scale, Shift: shift, Labels: r.labels, Source: "embedded", Checksum: recordsChecksum(r),
 		}
 	}

@@ -12,6 +12,10 @@ type Set struct {
 	Name string
 	// N is the number of examples and D the number of input features.
 	N, D int
+	// C, H and W are one example's image shape, channels × height × width,
+	// its D features in C,H,W order (PyTorch's NCHW); all zero for a set whose
+	// examples are plain vectors (see Shape).
+	C, H, W int
 	// Classes is the number of classes, or 0 for a regression set.
 	Classes int
 	// Outputs is the width of the network's output: Classes for
@@ -31,6 +35,15 @@ type Set struct {
 	Source string
 	// Checksum is the SHA-256 (hex) of the source bytes the set was read or generated from.
 	Checksum string
+}
+
+// Shape is one example's shape as channels, height and width: the image
+// shape of an image set, and D×1×1 for a set of vectors.
+func (s *Set) Shape() (c, h, w int) {
+	if s.C == 0 {
+		return s.D, 1, 1
+	}
+	return s.C, s.H, s.W
 }
 
 // Input writes example i's standardised input features into dst (length D).

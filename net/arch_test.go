@@ -8,9 +8,9 @@ import (
 // TestParseArchNames checks that every listed name parses to its reference shape.
 func TestParseArchNames(t *testing.T) {
 	for _, name := range ArchNames() {
-		in, out := 3072, 10
+		in, out := Shape{C: 3, H: 32, W: 32}, 10
 		if name == "deeplinear" {
-			in, out = 50, 50
+			in, out = Vector(50), 50
 		}
 		if _, err := ParseArch(name, nil, in, out, InitStandard); err != nil {
 			t.Errorf("%s: %v", name, err)
@@ -66,7 +66,7 @@ func TestParseArchErrors(t *testing.T) {
 		{"fc-tanh", nil, 0, 2, InitStandard},
 	}
 	for _, c := range cases {
-		if a, err := ParseArch(c.name, c.hidden, c.in, c.out, c.init); err == nil {
+		if a, err := ParseArch(c.name, c.hidden, Vector(c.in), c.out, c.init); err == nil {
 			t.Errorf("%s %v in=%d out=%d init=%s: no error, got %+v", c.name, c.hidden, c.in, c.out, c.init, a)
 		}
 	}

@@ -183,7 +183,7 @@ func randomVector(seed uint64, n int) []float64 {
 // mustArch parses an architecture or fails the test.
 func mustArch(t testing.TB, name string, hidden []int, in, out int, init string) Arch {
 	t.Helper()
-	a, err := ParseArch(name, hidden, in, out, init)
+	a, err := ParseArch(name, hidden, Vector(in), out, init)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/edge-of-stability/eos/data"
 	"github.com/edge-of-stability/eos/linalg"
@@ -31,11 +32,12 @@ const (
 // that evaluate it, its gradient and its Hessian-vector products. Examples
 // are processed in chunks by parallel workers; chunk c is accumulated in slot
 // c mod S and the slots are summed in order, so every result is bitwise the
-// same whatever the thread count. An Objective is used from one goroutine at a time.
+// same whatever the thread count. The passes run the model's layers one after
+// another and know no layer kinds. An Objective is used from one goroutine at
+// a time.
 type Objective[T linalg.Float] struct {
-	layers []layout
-	act    activation
-	act32  func(z, d1, d2 []float32) // float32 slice kernel of act, or nil
+	layers []layer[T]
+	sizes  []int // values per example of each layer's output
 	loss   string
 
 	n, in, out   int
@@ -67,27 +69,29 @@ type Objective[T linalg.Float] struct {
 	mode     mode
 	src, dst []T
 
+	cache     bool // the linearisation is cached for every example (else recomputed per chunk)
 	lin       *linearization[T]
 	v64, hv64 []T // HVP64's conversion buffers
 }
 
 // scratch is one worker's buffers, sized for one chunk.
 type scratch[T linalg.Float] struct {
-	tape        tape[T] // Eval and Grad activations
-	view        tape[T] // views of the linearisation cache for one chunk
-	rz, ra, rdz [][]T   // R{z}, R{a} and R{dz} of each layer
+	tape tape[T]    // Eval and Grad (and, uncached, the linearisation) of one chunk
+	view tape[T]    // views of the linearisation cache for one chunk
+	r    []rslab[T] // R-operator buffers of each layer
+	env  env[T]
 }
 
 // tape holds one pass's per-layer state for a block of rows.
 type tape[T linalg.Float] struct {
-	act [][]T // layer outputs: σ(z) for hidden layers, logits for the last
-	d1  [][]T // σ'(z) (hidden layers)
-	d2  [][]T // σ″(z)·∂loss/∂a (hidden layers, linearisation only)
-	dz  [][]T // ∂loss/∂z of each layer
-	p   []T   // softmax of the logits (ce linearisation only)
-
-	finish layerFinisher[T] // the GEMM epilogue of the pass in progress
+	s []slab[T] // one per layer
+	p []T       // softmax of the logits (ce linearisation only)
 }
+
+// DefaultCacheBudget is the default bound, in bytes, on the HVP's
+// linearisation cache: over it, each HVP recomputes the forward and backward
+// pass chunk by chunk instead (about twice the cost).
+const DefaultCacheBudget = 2 << 30
 
 // NewObjective binds a model to a dataset and loss ("mse" or "ce"); chunk = examples per chunk
 // (the CLI's --physical-batch), threads = chunk workers (≥1).
@@ -96,10 +100,14 @@ func NewObjective[T linalg.Float](m *Model[T], set *data.Set, loss string, chunk
 		return nil, err
 	}
 	o := &Objective[T]{
-		layers: m.layers, act: activations[m.Arch.Activation], act32: fastActivations32[m.Arch.Activation], loss: loss,
+		layers: m.layers, loss: loss,
 		n: set.N, in: set.D, out: set.Outputs, chunk: min(chunk, set.N),
 		numParams: m.NumParams(), invN: T(1 / float64(set.N)),
 	}
+	for _, ly := range m.layers {
+		o.sizes = append(o.sizes, ly.out().Size())
+	}
+	o.cache = o.CacheBytes() <= DefaultCacheBudget
 	o.chunks = (o.n + o.chunk - 1) / o.chunk
 	o.slots = min(o.chunks, maxSlots)
 	o.gemmThreads = 1
@@ -138,8 +146,10 @@ func checkBinding(a Arch, set *data.Set, loss string, chunk, threads int) error 
 	switch {
 	case set.N < 1:
 		return fmt.Errorf("dataset %s has no examples", set.Name)
-	case set.D != a.In || set.Outputs != a.Out:
-		return fmt.Errorf("architecture %s has %d inputs and %d outputs, dataset %s has %d and %d", a.Name, a.In, a.Out, set.Name, set.D, set.Outputs)
+	case set.D != a.Input.Size() || set.Outputs != a.Out:
+		return fmt.Errorf("architecture %s has %d inputs and %d outputs, dataset %s has %d and %d", a.Name, a.Input.Size(), a.Out, set.Name, set.D, set.Outputs)
+	case a.Family == familyCNN && a.Input != InputShape(set):
+		return fmt.Errorf("architecture %s takes %s images, dataset %s has %s", a.Name, a.Input, set.Name, InputShape(set))
 	case activations[a.Activation] == nil:
 		return fmt.Errorf("architecture %s has unknown activation %q", a.Name, a.Activation)
 	case loss != lossMSE && loss != lossCE:
@@ -178,31 +188,85 @@ func convert[T linalg.Float](x []float64) []T {
 
 // newScratch allocates one worker's buffers.
 func (o *Objective[T]) newScratch() *scratch[T] {
-	s := &scratch[T]{tape: o.newTape(o.chunk, false), view: o.newTape(0, true)}
-	for _, lo := range o.layers {
-		s.rz = append(s.rz, make([]T, o.chunk*lo.Out))
-		s.ra = append(s.ra, make([]T, o.chunk*lo.Out))
-		s.rdz = append(s.rdz, make([]T, o.chunk*lo.Out))
+	s := &scratch[T]{tape: o.newTape(o.chunk, !o.cache), view: tape[T]{s: make([]slab[T], len(o.layers))}}
+	need := 0
+	for l, ly := range o.layers {
+		n := o.chunk * o.sizes[l]
+		r := rslab[T]{rz: make([]T, n), rdz: make([]T, n)}
+		r.ra = r.rz
+		if ly.activated() {
+			r.ra = make([]T, n)
+		}
+		s.r = append(s.r, r)
+		need = max(need, ly.scratch())
 	}
+	s.env = env[T]{threads: o.gemmThreads, scratch: make([]T, need)}
 	return s
 }
 
 // newTape allocates a tape for rows rows (second: with σ″ terms and softmax).
 func (o *Objective[T]) newTape(rows int, second bool) tape[T] {
 	var t tape[T]
-	for _, lo := range o.layers {
-		t.act = append(t.act, make([]T, rows*lo.Out))
-		t.d1 = append(t.d1, make([]T, rows*lo.Out))
-		t.dz = append(t.dz, make([]T, rows*lo.Out))
-		if second {
-			t.d2 = append(t.d2, make([]T, rows*lo.Out))
+	for l, ly := range o.layers {
+		n := rows * o.sizes[l]
+		s := slab[T]{act: make([]T, n), dz: make([]T, n)}
+		if ly.activated() {
+			s.d1 = make([]T, n)
+			if second {
+				s.d2 = make([]T, n)
+			}
 		}
+		if ly.argmaxes() {
+			s.idx = make([]int32, n)
+		}
+		t.s = append(t.s, s)
 	}
 	if second && o.loss == lossCE {
 		t.p = make([]T, rows*o.out)
 	}
 	return t
 }
+
+// CacheBytes is the size of the linearisation cache an HVP at a fixed
+// theta would keep for every example.
+func (o *Objective[T]) CacheBytes() int64 {
+	var zero T
+	elem := int64(unsafe.Sizeof(zero))
+	per := int64(0)
+	for l, ly := range o.layers {
+		k := int64(2) // output and ∂loss/∂z
+		if ly.activated() {
+			k += 2 // σ'(z) and σ″(z)
+		}
+		b := k * elem
+		if ly.argmaxes() {
+			b += 4
+		}
+		per += b * int64(o.sizes[l])
+	}
+	if o.loss == lossCE {
+		per += int64(o.out) * elem
+	}
+	return per * int64(o.n)
+}
+
+// SetCacheBudget bounds the linearisation cache by bytes: the HVPs cache it
+// for every example when it fits and recompute it chunk by chunk otherwise.
+// It takes effect at the next Linearize.
+func (o *Objective[T]) SetCacheBudget(bytes int64) {
+	cache := o.CacheBytes() <= bytes
+	if cache == o.cache {
+		return
+	}
+	o.cache, o.lin = cache, nil
+	for i := range o.scratch {
+		o.scratch[i] = o.newScratch()
+	}
+}
+
+// CachesLinearization says whether the HVPs use a cached linearisation (true)
+// or recompute it per chunk (false).
+func (o *Objective[T]) CachesLinearization() bool { return o.cache }
 
 // Examples is the number of examples the objective averages over.
 func (o *Objective[T]) Examples() int { return o.n }

@@ -3,64 +3,64 @@ package net
 import "github.com/edge-of-stability/eos/linalg"
 
 // evalChunk scores rows examples from lo with inputs x.
-func (o *Objective[T]) evalChunk(w *scratch[T], x chunkInput[T], lo, rows int) (float64, int) {
-	o.forward(o.src, x, rows, &w.tape, false)
+func (o *Objective[T]) evalChunk(w *scratch[T], x operand[T], lo, rows int) (float64, int) {
+	o.forward(&w.env, o.src, x, rows, &w.tape, false)
 	return o.score(lo, rows, &w.tape, false)
 }
 
 // gradChunk scores rows examples from lo and adds their share of the
 // gradient into grad, or writes it there when first (the slot's first chunk:
 // grad's old contents are ignored).
-func (o *Objective[T]) gradChunk(w *scratch[T], x chunkInput[T], lo, rows int, grad []T, first bool) (float64, int) {
-	o.forward(o.src, x, rows, &w.tape, false)
+func (o *Objective[T]) gradChunk(w *scratch[T], x operand[T], lo, rows int, grad []T, first bool) (float64, int) {
+	o.forward(&w.env, o.src, x, rows, &w.tape, false)
 	loss, correct := o.score(lo, rows, &w.tape, true)
-	o.backward(o.src, x, rows, &w.tape, grad, first, false)
+	o.backward(&w.env, o.src, x, rows, &w.tape, grad, first, false)
 	return loss, correct
 }
 
+// input returns the inputs of rows examples from lo.
+func (o *Objective[T]) input(lo, rows int) operand[T] {
+	if o.pixels == nil {
+		return operand[T]{x: o.x[lo*o.in : (lo+rows)*o.in]}
+	}
+	return operand[T]{pixels: linalg.Pixels[T]{U: o.pixels[lo*o.in : (lo+rows)*o.in], Ld: o.in, Scale: o.scale, Shift: o.shift}}
+}
+
+// layerInput is layer l's input for rows examples: the chunk's inputs x for
+// the first layer, the previous layer's outputs in t otherwise.
+func (o *Objective[T]) layerInput(l int, x operand[T], t *tape[T], rows int) operand[T] {
+	if l == 0 {
+		return x
+	}
+	return operand[T]{x: t.s[l-1].act[:rows*o.sizes[l-1]]}
+}
+
 // forward runs the network at theta on rows inputs x, filling t's layer
-// outputs and σ'(z) (and σ″(z) when second); bias and activation are applied
-// by the GEMM's epilogue while each block of output is in cache.
-func (o *Objective[T]) forward(theta []T, x chunkInput[T], rows int, t *tape[T], second bool) {
-	last := len(o.layers) - 1
-	f := &t.finish
-	for l, lo := range o.layers {
-		z := t.act[l][:rows*lo.Out]
-		*f = layerFinisher[T]{o: o, kind: finishForward, z: z, ld: lo.Out, hidden: l < last}
-		if lo.Bias {
-			f.bias = theta[lo.b : lo.b+lo.Out]
-		}
-		if f.hidden {
-			f.d1 = t.d1[l][:len(z)]
-			if second {
-				f.d2 = t.d2[l][:len(z)]
-			}
-		}
-		var prev []T
-		if l > 0 {
-			prev = t.act[l-1][:rows*lo.In]
-		}
-		o.layerForward(l, x, prev, rows, weight(theta, lo), 0, z, f)
+// outputs and σ'(z) (and σ″(z) when second).
+func (o *Objective[T]) forward(e *env[T], theta []T, x operand[T], rows int, t *tape[T], second bool) {
+	for l, ly := range o.layers {
+		ly.forward(e, theta, o.layerInput(l, x, t, rows), rows, &t.s[l], second)
 	}
-	*f = layerFinisher[T]{} // drop the references to this pass's slices
 }
 
-// weight is layer lo's weight matrix in the parameter vector theta.
-func weight[T linalg.Float](theta []T, lo layout) []T {
-	return theta[lo.w : lo.w+lo.Out*lo.In]
-}
-
-// fillBias sets every row of z to layer lo's bias in theta and returns the
-// GEMM beta that keeps it (0 when the layer has no bias).
-func fillBias[T linalg.Float](z, theta []T, lo layout, rows int) T {
-	if !lo.Bias {
-		return 0
+// finisher returns the elementwise step that turns a gradient with respect
+// to layer l's output, in g, into one with respect to its pre-activation
+// (kind finishBackward or finishRBackward, with rz being R{z} for the
+// latter), or nil when layer l has no activation.
+func (o *Objective[T]) finisher(t *tape[T], l int, kind finishKind, g, rz []T, second bool) linalg.Epilogue {
+	if !o.layers[l].activated() {
+		return nil
 	}
-	b := theta[lo.b : lo.b+lo.Out]
-	for r := range rows {
-		copy(z[r*lo.Out:(r+1)*lo.Out], b)
+	s := &t.s[l]
+	f := &s.fin
+	*f = layerFinisher[T]{kind: kind, z: g, d1: s.d1[:len(g)], ld: o.sizes[l]}
+	if second {
+		f.d2 = s.d2[:len(g)]
 	}
-	return 1
+	if kind == finishRBackward {
+		f.out = rz[:len(g)]
+	}
+	return f
 }
 
 // score adds up the loss and correct predictions of rows examples from lo
@@ -68,14 +68,14 @@ func fillBias[T linalg.Float](z, theta []T, lo layout, rows int) T {
 // (and the softmax into t.p when second and the loss is ce).
 func (o *Objective[T]) score(lo, rows int, t *tape[T], withGrad bool) (float64, int) {
 	last := len(o.layers) - 1
-	f := t.act[last]
+	f := t.s[last].act
 	var loss float64
 	correct := 0
 	for r := range rows {
 		fr := f[r*o.out : (r+1)*o.out]
 		var g, p []T
 		if withGrad {
-			g = t.dz[last][r*o.out : (r+1)*o.out]
+			g = t.s[last].dz[r*o.out : (r+1)*o.out]
 			if t.p != nil {
 				p = t.p[r*o.out : (r+1)*o.out]
 			}
@@ -103,45 +103,19 @@ func (o *Objective[T]) target(i int) target {
 
 // backward propagates the output gradient in t down the network at theta,
 // adding the parameter gradient into grad (writing it when first) unless grad
-// is nil, and leaving
-// ∂loss/∂z of every layer in t.dz (and ∂loss/∂a·σ″(z) in t.d2 when second).
-func (o *Objective[T]) backward(theta []T, x chunkInput[T], rows int, t *tape[T], grad []T, first, second bool) {
+// is nil, and leaving ∂loss/∂z of every layer in t (and ∂loss/∂a·σ″(z) in
+// its d2 when second).
+func (o *Objective[T]) backward(e *env[T], theta []T, x operand[T], rows int, t *tape[T], grad []T, first, second bool) {
 	for l := len(o.layers) - 1; l >= 0; l-- {
-		lo := o.layers[l]
-		dz := t.dz[l][:rows*lo.Out]
-		scale := T(lo.scale)
-		if grad != nil {
-			o.addLayerGrad(grad, l, dz, x, t, rows, first)
+		var dx []T
+		var fin linalg.Epilogue
+		if l > 0 {
+			dx = t.s[l-1].dz[:rows*o.sizes[l-1]]
+			fin = o.finisher(t, l-1, finishBackward, dx, nil, second)
 		}
-		if l == 0 {
-			return
-		}
-		da := t.dz[l-1][:rows*lo.In]
-		f := &t.finish
-		*f = layerFinisher[T]{o: o, kind: finishBackward, z: da, d1: t.d1[l-1][:len(da)], ld: lo.In}
-		if second {
-			f.d2 = t.d2[l-1][:len(da)]
-		}
-		linalg.GemmEpilogue(o.gemmThreads, linalg.NoTrans, linalg.NoTrans, rows, lo.In, lo.Out, scale, dz, lo.Out, weight(theta, lo), lo.In, 0, da, lo.In, f)
-		*f = layerFinisher[T]{}
-	}
-}
-
-// addColumnSums adds the column sums of the rows×len(sum) matrix m into sum,
-// or writes them there when overwrite is set.
-func addColumnSums[T linalg.Float](sum, m []T, rows int, overwrite bool) {
-	n := len(sum)
-	if overwrite {
-		if rows == 0 {
-			clear(sum)
-			return
-		}
-		copy(sum, m[:n])
-		m, rows = m[n:], rows-1
-	}
-	for r := range rows {
-		for j, v := range m[r*n : (r+1)*n] {
-			sum[j] += v
+		o.layers[l].backward(e, theta, o.layerInput(l, x, t, rows), rows, &t.s[l], grad, first, dx, fin)
+		if l > 0 {
+			t.s[l-1].fin = layerFinisher[T]{}
 		}
 	}
 }

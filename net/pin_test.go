@@ -22,9 +22,9 @@ var updatePins = flag.Bool("update-pins", false, "rewrite testdata/pins.json fro
 // pinCase is one network, dataset and loss whose passes are pinned bit for bit.
 type pinCase struct {
 	name, arch, loss, init string
-	hidden             []int
-	set                func() *data.Set
-	chunk              int
+	hidden                 []int
+	set                    func() *data.Set
+	chunk                  int
 }
 
 // pinCases cover the fc, deeplinear and regression nets on pixel and float inputs.

@@ -65,7 +65,7 @@ func (o *Objective[T]) runSlot(w *scratch[T], s int) {
 		case modeGrad:
 			l, k = o.gradChunk(w, x, lo, rows, acc, c == s)
 		case modeLinearize:
-			l, k = o.linearizeChunk(w, x, lo, rows)
+			l, k = o.linearizeChunk(w, o.src, x, lo, rows, o.view(&w.view, lo, rows))
 		case modeHVP:
 			o.hvpChunk(w, x, lo, rows, acc, c == s)
 		}

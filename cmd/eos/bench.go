@@ -44,7 +44,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		return fs.fail("--kernel %q is not a supported level on this CPU", *kernel)
 	}
 	set := randomImages(*n)
-	a, err := net.ParseArch(*arch, nil, set.D, set.Outputs, "standard")
+	a, err := net.ParseArch(*arch, nil, net.InputShape(set), set.Outputs, "standard")
 	if err != nil {
 		return fs.fail("%v", err)
 	}

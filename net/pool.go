@@ -1,0 +1,139 @@
+package net
+
+import (
+	"math/rand/v2"
+
+	"github.com/edge-of-stability/eos/linalg"
+)
+
+// pool2d is nn.MaxPool2d or nn.AvgPool2d with a kh×kw window and stride equal
+// to the window (PyTorch's default), dropping the rows and columns that do
+// not fill a window; a window of the whole input is global average pooling.
+// It has no parameters. Max pooling keeps, per output, the index of the
+// input it took (the first largest in the window, or its last NaN, as PyTorch),
+// and its derivatives and R-passes follow that choice, as autograd does.
+type pool2d[T linalg.Float] struct {
+	max               bool
+	kh, kw            int
+	inShape, outShape Shape
+}
+
+// newPool2d is a pooling layer over kh×kw windows of input shape in.
+func newPool2d[T linalg.Float](in Shape, kh, kw int, max bool) *pool2d[T] {
+	return &pool2d[T]{max: max, kh: kh, kw: kw, inShape: in, outShape: Shape{C: in.C, H: in.H / kh, W: in.W / kw}}
+}
+
+func (l *pool2d[T]) in() Shape                            { return l.inShape }
+func (l *pool2d[T]) out() Shape                           { return l.outShape }
+func (l *pool2d[T]) tensors() []Tensor                    { return nil }
+func (l *pool2d[T]) initialize(*rand.Rand, []T, initRule) {}
+func (l *pool2d[T]) activated() bool                      { return false }
+func (l *pool2d[T]) argmaxes() bool                       { return l.max }
+func (l *pool2d[T]) scratch() int                         { return 0 }
+
+// window calls f(o, j) for output o of one example and each input index j
+// of its window, row by row.
+func (l *pool2d[T]) window(f func(o, j int)) {
+	in, out := l.inShape, l.outShape
+	for c := range out.C {
+		for oh := range out.H {
+			for ow := range out.W {
+				o := (c*out.H+oh)*out.W + ow
+				for i := range l.kh {
+					base := (c*in.H+oh*l.kh+i)*in.W + ow*l.kw
+					for j := range l.kw {
+						f(o, base+j)
+					}
+				}
+			}
+		}
+	}
+}
+
+// apply writes the pooling of each example of x (rows of in values) into y,
+// recording the argmax in idx for max pooling.
+func (l *pool2d[T]) apply(x []T, rows int, y []T, idx []int32) {
+	in, size := l.inShape.Size(), l.outShape.Size()
+	inv := T(1) / T(l.kh*l.kw)
+	for r := range rows {
+		xe, ye := x[r*in:(r+1)*in], y[r*size:(r+1)*size]
+		if l.max {
+			ie := idx[r*size : (r+1)*size]
+			for o := range ie {
+				ie[o] = -1
+			}
+			l.window(func(o, j int) {
+				if v := xe[j]; ie[o] < 0 || v > ye[o] || v != v {
+					ye[o], ie[o] = v, int32(j)
+				}
+			})
+			continue
+		}
+		clear(ye)
+		l.window(func(o, j int) { ye[o] += xe[j] })
+		for o := range ye {
+			ye[o] *= inv
+		}
+	}
+}
+
+// spread writes into dx the transpose of the pooling applied to dy (using the
+// argmaxes in idx for max pooling), then hands dx to fin when it is not nil.
+func (l *pool2d[T]) spread(dy []T, idx []int32, rows int, dx []T, fin linalg.Epilogue) {
+	in, size := l.inShape.Size(), l.outShape.Size()
+	dx = dx[:rows*in]
+	clear(dx)
+	inv := T(1) / T(l.kh*l.kw)
+	for r := range rows {
+		de, ge := dx[r*in:(r+1)*in], dy[r*size:(r+1)*size]
+		if l.max {
+			for o, j := range idx[r*size : (r+1)*size] {
+				de[j] += ge[o]
+			}
+			continue
+		}
+		l.window(func(o, j int) { de[j] += ge[o] * inv })
+	}
+	if fin != nil {
+		fin.Finish(0, rows, 0, in)
+	}
+}
+
+// gather is the R-forward of max pooling: y[o] = x[idx[o]].
+func (l *pool2d[T]) gather(x []T, idx []int32, rows int, y []T) {
+	in, size := l.inShape.Size(), l.outShape.Size()
+	for r := range rows {
+		xe, ye := x[r*in:(r+1)*in], y[r*size:(r+1)*size]
+		for o, j := range idx[r*size : (r+1)*size] {
+			ye[o] = xe[j]
+		}
+	}
+}
+
+func (l *pool2d[T]) forward(_ *env[T], _ []T, x operand[T], rows int, s *slab[T], _ bool) {
+	l.apply(x.x, rows, s.act, s.idx)
+}
+
+func (l *pool2d[T]) backward(_ *env[T], _ []T, _ operand[T], rows int, s *slab[T], _ []T, _ bool, dx []T, fin linalg.Epilogue) {
+	if dx != nil {
+		l.spread(s.dz, s.idx, rows, dx, fin)
+	}
+}
+
+func (l *pool2d[T]) rForward(_ *env[T], _, _ []T, _ operand[T], rx []T, rows int, s *slab[T], r *rslab[T]) {
+	rz := r.rz[:rows*l.outShape.Size()]
+	switch {
+	case rx == nil:
+		clear(rz)
+	case l.max:
+		l.gather(rx, s.idx, rows, rz)
+	default:
+		l.apply(rx, rows, rz, nil)
+	}
+}
+
+func (l *pool2d[T]) rBackward(_ *env[T], _, _ []T, _ operand[T], _ []T, rows int, s *slab[T], r *rslab[T], _ []T, _ bool, rdx []T, fin linalg.Epilogue) {
+	if rdx != nil {
+		l.spread(r.rdz, s.idx, rows, rdx, fin)
+	}
+}
