@@ -108,28 +108,82 @@ var fastActivations32 = map[string]func(z, d1, d2 []float32){
 	actTanh: func(z, d1, d2 []float32) { asm.Tanh32()(z, d1, d2) },
 }
 
+// rectifierSlopes are the slopes below zero of the piecewise-linear
+// rectifiers, whose slice path needs no per-element call.
+var rectifierSlopes = map[string]float64{actReLU: 0, actLeakyReLU: leakySlope}
+
+// actKernel is an activation with its fastest whole-slice implementation.
+type actKernel struct {
+	f      activation                // σ, σ', σ″ of one value; nil: no activation
+	fast32 func(z, d1, d2 []float32) // float32 slice kernel, or nil
+	rect   bool                      // a rectifier with slope below zero
+	slope  float64
+}
+
+// kernelOf is the kernel of the activation named act ("" for none).
+func kernelOf(act string) actKernel {
+	if act == "" {
+		return actKernel{}
+	}
+	slope, rect := rectifierSlopes[act]
+	return actKernel{f: activations[act], fast32: fastActivations32[act], rect: rect, slope: slope}
+}
+
 // activate overwrites the pre-activations z with σ(z) and stores σ'(z) in d1
-// and, when d2 is non-nil, σ″(z) in d2. fast32, when not nil, is the
-// activation's float32 slice kernel, used when T is float32.
-func activate[T linalg.Float](act activation, fast32 func(z, d1, d2 []float32), z, d1, d2 []T) {
-	if fast32 != nil {
+// and, when d2 is non-nil, σ″(z) in d2: by the float32 slice kernel when T is
+// float32 and there is one, by the rectifier loop for a rectifier (the same
+// values as σ element by element), else element by element.
+func activate[T linalg.Float](k actKernel, z, d1, d2 []T) {
+	if k.fast32 != nil {
 		if z32, ok := any(z).([]float32); ok {
 			d2_32, _ := any(d2).([]float32)
-			fast32(z32, any(d1).([]float32), d2_32)
+			k.fast32(z32, any(d1).([]float32), d2_32)
 			return
 		}
 	}
 	d1 = d1[:len(z)]
+	if k.rect {
+		rectify(k.slope, z, d1)
+		if d2 != nil {
+			clear(d2[:len(z)])
+		}
+		return
+	}
 	if d2 == nil {
 		for i, x := range z {
-			f, g, _ := act(float64(x))
+			f, g, _ := k.f(float64(x))
 			z[i], d1[i] = T(f), T(g)
 		}
 		return
 	}
 	d2 = d2[:len(z)]
 	for i, x := range z {
-		f, g, h := act(float64(x))
+		f, g, h := k.f(float64(x))
 		z[i], d1[i], d2[i] = T(f), T(g), T(h)
+	}
+}
+
+// rectify applies the rectifier with the given slope below zero to z, σ'
+// into d1, exactly as its element function does (NaN stays NaN).
+func rectify[T linalg.Float](slope float64, z, d1 []T) {
+	s := T(slope)
+	for i, x := range z {
+		switch {
+		case x > 0:
+			d1[i] = 1
+		case x <= 0:
+			if slope == 0 {
+				z[i] = 0
+			} else {
+				z[i] = T(slope * float64(x))
+			}
+			d1[i] = s
+		default: // NaN
+			if slope == 0 {
+				d1[i] = x
+			} else {
+				z[i], d1[i] = T(slope*float64(x)), s
+			}
+		}
 	}
 }

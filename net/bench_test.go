@@ -13,16 +13,22 @@ func cifarShaped() *data.Set { return pixelSet(99, 5000, 3072, 10, 10) }
 // benchChunks are the chunk sizes benchmarked: five chunks, and one.
 var benchChunks = []int{1000, 5000}
 
-// benchObjective is fc-tanh [200, 200] with mse on a CIFAR-shaped set, in
-// chunks of chunk examples on 2 threads.
-func benchObjective[T float32 | float64](b *testing.B, chunk int) (*Model[T], *Objective[T]) {
-	m := NewModel[T](mustArch(b, "fc-tanh", nil, 3072, 10, InitStandard))
+// benchObjective is arch (fc-tanh [200, 200] or cnn-relu [32, 32]) with mse
+// on a CIFAR-shaped set, in chunks of chunk examples on 2 threads.
+func benchObjective[T float32 | float64](b *testing.B, arch string, chunk int) (*Model[T], *Objective[T]) {
+	set := cifarShaped()
+	set.C, set.H, set.W = 3, 32, 32
+	a, err := ParseArch(arch, nil, InputShape(set), 10, InitStandard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := NewModel[T](a)
 	m.Initialize(1)
-	return m, mustObjective(b, m, cifarShaped(), "mse", chunk, 2)
+	return m, mustObjective(b, m, set, "mse", chunk, 2)
 }
 
-func benchGrad[T float32 | float64](b *testing.B, chunk int) {
-	m, o := benchObjective[T](b, chunk)
+func benchGrad[T float32 | float64](b *testing.B, arch string, chunk int) {
+	m, o := benchObjective[T](b, arch, chunk)
 	grad := make([]T, m.NumParams())
 	b.ReportAllocs()
 	for b.Loop() {
@@ -30,8 +36,8 @@ func benchGrad[T float32 | float64](b *testing.B, chunk int) {
 	}
 }
 
-func benchHVP[T float32 | float64](b *testing.B, chunk int) {
-	m, o := benchObjective[T](b, chunk)
+func benchHVP[T float32 | float64](b *testing.B, arch string, chunk int) {
+	m, o := benchObjective[T](b, arch, chunk)
 	o.Linearize(m.Params)
 	v, hv := make([]T, m.NumParams()), make([]T, m.NumParams())
 	for i, x := range randomVector(2, len(v)) {
@@ -46,15 +52,21 @@ func benchHVP[T float32 | float64](b *testing.B, chunk int) {
 // BenchmarkGrad is one full-batch gradient of fc-tanh on 5,000 CIFAR-shaped examples.
 func BenchmarkGrad(b *testing.B) {
 	for _, chunk := range benchChunks {
-		b.Run(fmt.Sprintf("float32/chunk%d", chunk), func(b *testing.B) { benchGrad[float32](b, chunk) })
-		b.Run(fmt.Sprintf("float64/chunk%d", chunk), func(b *testing.B) { benchGrad[float64](b, chunk) })
+		b.Run(fmt.Sprintf("float32/chunk%d", chunk), func(b *testing.B) { benchGrad[float32](b, "fc-tanh", chunk) })
+		b.Run(fmt.Sprintf("float64/chunk%d", chunk), func(b *testing.B) { benchGrad[float64](b, "fc-tanh", chunk) })
 	}
 }
+
+// BenchmarkCNNGrad is one full-batch gradient of cnn-relu on 5,000 CIFAR-shaped examples.
+func BenchmarkCNNGrad(b *testing.B) { benchGrad[float32](b, "cnn-relu", 250) }
+
+// BenchmarkCNNHVP is one Hessian-vector product of the same objective.
+func BenchmarkCNNHVP(b *testing.B) { benchHVP[float32](b, "cnn-relu", 250) }
 
 // BenchmarkHVP is one Hessian-vector product of the same objective.
 func BenchmarkHVP(b *testing.B) {
 	for _, chunk := range benchChunks {
-		b.Run(fmt.Sprintf("float32/chunk%d", chunk), func(b *testing.B) { benchHVP[float32](b, chunk) })
-		b.Run(fmt.Sprintf("float64/chunk%d", chunk), func(b *testing.B) { benchHVP[float64](b, chunk) })
+		b.Run(fmt.Sprintf("float32/chunk%d", chunk), func(b *testing.B) { benchHVP[float32](b, "fc-tanh", chunk) })
+		b.Run(fmt.Sprintf("float64/chunk%d", chunk), func(b *testing.B) { benchHVP[float64](b, "fc-tanh", chunk) })
 	}
 }

@@ -15,8 +15,7 @@ type conv2d[T linalg.Float] struct {
 	affine
 	inShape, outShape Shape
 	k, stride, pad    int
-	act               activation
-	act32             func(z, d1, d2 []float32)
+	act               actKernel
 }
 
 // newConv2d is a Conv2d from input shape in to outs channels, placed at *off.
@@ -27,16 +26,14 @@ func newConv2d[T linalg.Float](in Shape, outs, k, stride, pad int, bias bool, ac
 		inShape: in, k: k, stride: stride, pad: pad,
 		outShape: Shape{C: outs, H: (in.H+2*pad-k)/stride + 1, W: (in.W+2*pad-k)/stride + 1},
 	}
-	if act != "" {
-		l.act, l.act32 = activations[act], fastActivations32[act]
-	}
+	l.act = kernelOf(act)
 	l.place(off, bias, ntk)
 	return l
 }
 
 func (l *conv2d[T]) in() Shape       { return l.inShape }
 func (l *conv2d[T]) out() Shape      { return l.outShape }
-func (l *conv2d[T]) activated() bool { return l.act != nil }
+func (l *conv2d[T]) activated() bool { return l.act.f != nil }
 func (l *conv2d[T]) argmaxes() bool  { return false }
 func (l *conv2d[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 	initializeAffine(&l.affine, r, theta, rule)
@@ -88,6 +85,18 @@ func (l *conv2d[T]) im2col(col, src []T) {
 						continue
 					}
 					line := plane[ih*in.W : (ih+1)*in.W]
+					if s == 1 {
+						// Output columns [lo, hi) read line[ow+j−pad] inside the row.
+						lo, hi := max(pad-j, 0), min(in.W+pad-j, o.W)
+						if lo >= hi {
+							clear(dst)
+							continue
+						}
+						clear(dst[:lo])
+						copy(dst[lo:hi], line[lo+j-pad:hi+j-pad])
+						clear(dst[hi:])
+						continue
+					}
 					for ow := range dst {
 						if iw := ow*s - pad + j; iw >= 0 && iw < in.W {
 							dst[ow] = line[iw]
@@ -117,7 +126,18 @@ func (l *conv2d[T]) col2im(dst, col []T) {
 						continue
 					}
 					line := plane[ih*in.W : (ih+1)*in.W]
-					for ow, v := range row[oh*o.W : (oh+1)*o.W] {
+					src := row[oh*o.W : (oh+1)*o.W]
+					if s == 1 {
+						lo, hi := max(pad-j, 0), min(in.W+pad-j, o.W)
+						if lo < hi {
+							seg := line[lo+j-pad : hi+j-pad]
+							for ow, v := range src[lo:hi] {
+								seg[ow] += v
+							}
+						}
+						continue
+					}
+					for ow, v := range src {
 						if iw := ow*s - pad + j; iw >= 0 && iw < in.W {
 							line[iw] += v
 						}
@@ -181,8 +201,8 @@ func (l *conv2d[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *sla
 		a, b := i*size, (i+1)*size
 		l.im2col(col, l.example(x, i, buf))
 		*f = layerFinisher[T]{kind: finishForward, z: s.act[a:b], ld: p, bias: biasOf(&l.affine, theta), biasRows: true}
-		if l.act != nil {
-			f.act, f.act32, f.d1 = l.act, l.act32, s.d1[a:b]
+		if l.act.f != nil {
+			f.act, f.d1 = l.act, s.d1[a:b]
 			if second {
 				f.d2 = s.d2[a:b]
 			}
@@ -233,7 +253,7 @@ func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows
 		a, b := i*size, (i+1)*size
 		rz := r.rz[a:b]
 		var ep linalg.Epilogue
-		if l.act != nil {
+		if l.act.f != nil {
 			*f = layerFinisher[T]{kind: finishRForward, z: rz, d1: s.d1[a:b], out: r.ra[a:b], ld: p}
 			ep = f
 		}

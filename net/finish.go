@@ -30,8 +30,7 @@ type layerFinisher[T linalg.Float] struct {
 	z, d1, d2, out []T
 	bias           []T
 	biasRows       bool
-	act            activation                // finishForward: nil applies none
-	act32          func(z, d1, d2 []float32) // float32 slice kernel of act, or nil
+	act            actKernel // finishForward: act.f nil applies none
 	ld             int
 }
 
@@ -54,12 +53,12 @@ func (f *layerFinisher[T]) Finish(i0, rows, j0, cols int) {
 					z[j] += b
 				}
 			}
-			if f.act != nil {
+			if f.act.f != nil {
 				var d2 []T
 				if f.d2 != nil {
 					d2 = f.d2[at : at+cols]
 				}
-				activate(f.act, f.act32, z, f.d1[at:at+cols], d2)
+				activate(f.act, z, f.d1[at:at+cols], d2)
 			}
 		case finishBackward:
 			d1 := f.d1[at : at+cols]

@@ -11,24 +11,21 @@ import (
 type linear[T linalg.Float] struct {
 	affine
 	inShape Shape
-	act     activation                // nil: no activation (the output layer)
-	act32   func(z, d1, d2 []float32) // float32 slice kernel of act, or nil
+	act     actKernel // act.f nil: no activation (the output layer)
 }
 
 // newLinear is a Linear layer from input shape in (flattened in C,H,W order)
 // to outs features, with activation act ("" for none), placed at *off.
 func newLinear[T linalg.Float](in Shape, outs int, bias bool, act string, ntk bool, off *int) *linear[T] {
 	l := &linear[T]{affine: affine{outs: outs, fanIn: in.Size(), fanOut: outs, shape: []int{outs, in.Size()}}, inShape: in}
-	if act != "" {
-		l.act, l.act32 = activations[act], fastActivations32[act]
-	}
+	l.act = kernelOf(act)
 	l.place(off, bias, ntk)
 	return l
 }
 
 func (l *linear[T]) in() Shape       { return l.inShape }
 func (l *linear[T]) out() Shape      { return Vector(l.outs) }
-func (l *linear[T]) activated() bool { return l.act != nil }
+func (l *linear[T]) activated() bool { return l.act.f != nil }
 func (l *linear[T]) argmaxes() bool  { return false }
 func (l *linear[T]) scratch() int    { return 0 }
 func (l *linear[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
@@ -69,8 +66,8 @@ func (l *linear[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *sla
 	z := s.act[:rows*l.outs]
 	f := &s.fin
 	*f = layerFinisher[T]{kind: finishForward, z: z, ld: l.outs, bias: biasOf(&l.affine, theta)}
-	if l.act != nil {
-		f.act, f.act32, f.d1 = l.act, l.act32, s.d1[:len(z)]
+	if l.act.f != nil {
+		f.act, f.d1 = l.act, s.d1[:len(z)]
 		if second {
 			f.d2 = s.d2[:len(z)]
 		}
@@ -96,7 +93,7 @@ func (l *linear[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows
 	// The layer's last product hands its blocks to R{a} = σ'(z)·R{z}.
 	var ep linalg.Epilogue
 	f := &s.fin
-	if l.act != nil {
+	if l.act.f != nil {
 		*f = layerFinisher[T]{kind: finishRForward, z: rz, d1: s.d1[:len(rz)], out: r.ra[:len(rz)], ld: l.outs}
 		ep = f
 	}

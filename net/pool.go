@@ -31,48 +31,46 @@ func (l *pool2d[T]) activated() bool                      { return false }
 func (l *pool2d[T]) argmaxes() bool                       { return l.max }
 func (l *pool2d[T]) scratch() int                         { return 0 }
 
-// window calls f(o, j) for output o of one example and each input index j
-// of its window, row by row.
-func (l *pool2d[T]) window(f func(o, j int)) {
-	in, out := l.inShape, l.outShape
-	for c := range out.C {
-		for oh := range out.H {
-			for ow := range out.W {
-				o := (c*out.H+oh)*out.W + ow
-				for i := range l.kh {
-					base := (c*in.H+oh*l.kh+i)*in.W + ow*l.kw
-					for j := range l.kw {
-						f(o, base+j)
-					}
-				}
-			}
-		}
-	}
-}
-
 // apply writes the pooling of each example of x (rows of in values) into y,
 // recording the argmax in idx for max pooling.
 func (l *pool2d[T]) apply(x []T, rows int, y []T, idx []int32) {
-	in, size := l.inShape.Size(), l.outShape.Size()
+	in, out := l.inShape, l.outShape
 	inv := T(1) / T(l.kh*l.kw)
 	for r := range rows {
-		xe, ye := x[r*in:(r+1)*in], y[r*size:(r+1)*size]
+		xe := x[r*in.Size() : (r+1)*in.Size()]
+		ye := y[r*out.Size() : (r+1)*out.Size()]
+		var ie []int32
 		if l.max {
-			ie := idx[r*size : (r+1)*size]
-			for o := range ie {
-				ie[o] = -1
-			}
-			l.window(func(o, j int) {
-				if v := xe[j]; ie[o] < 0 || v > ye[o] || v != v {
-					ye[o], ie[o] = v, int32(j)
-				}
-			})
-			continue
+			ie = idx[r*out.Size() : (r+1)*out.Size()]
 		}
-		clear(ye)
-		l.window(func(o, j int) { ye[o] += xe[j] })
-		for o := range ye {
-			ye[o] *= inv
+		for c := range out.C {
+			for oh := range out.H {
+				o0 := (c*out.H + oh) * out.W
+				for ow := range out.W {
+					base := (c*in.H+oh*l.kh)*in.W + ow*l.kw
+					if l.max {
+						best, at := xe[base], base
+						for i := range l.kh {
+							row := base + i*in.W
+							for j, v := range xe[row : row+l.kw] {
+								if v > best || v != v {
+									best, at = v, row+j
+								}
+							}
+						}
+						ye[o0+ow], ie[o0+ow] = best, int32(at)
+						continue
+					}
+					var sum T
+					for i := range l.kh {
+						row := base + i*in.W
+						for _, v := range xe[row : row+l.kw] {
+							sum += v
+						}
+					}
+					ye[o0+ow] = sum * inv
+				}
+			}
 		}
 	}
 }
@@ -80,22 +78,37 @@ func (l *pool2d[T]) apply(x []T, rows int, y []T, idx []int32) {
 // spread writes into dx the transpose of the pooling applied to dy (using the
 // argmaxes in idx for max pooling), then hands dx to fin when it is not nil.
 func (l *pool2d[T]) spread(dy []T, idx []int32, rows int, dx []T, fin linalg.Epilogue) {
-	in, size := l.inShape.Size(), l.outShape.Size()
-	dx = dx[:rows*in]
+	in, out := l.inShape, l.outShape
+	dx = dx[:rows*in.Size()]
 	clear(dx)
 	inv := T(1) / T(l.kh*l.kw)
 	for r := range rows {
-		de, ge := dx[r*in:(r+1)*in], dy[r*size:(r+1)*size]
+		de := dx[r*in.Size() : (r+1)*in.Size()]
+		ge := dy[r*out.Size() : (r+1)*out.Size()]
 		if l.max {
-			for o, j := range idx[r*size : (r+1)*size] {
+			for o, j := range idx[r*out.Size() : (r+1)*out.Size()] {
 				de[j] += ge[o]
 			}
 			continue
 		}
-		l.window(func(o, j int) { de[j] += ge[o] * inv })
+		for c := range out.C {
+			for oh := range out.H {
+				o0 := (c*out.H + oh) * out.W
+				for ow, g := range ge[o0 : o0+out.W] {
+					g *= inv
+					base := (c*in.H+oh*l.kh)*in.W + ow*l.kw
+					for i := range l.kh {
+						row := de[base+i*in.W : base+i*in.W+l.kw]
+						for j := range row {
+							row[j] += g
+						}
+					}
+				}
+			}
+		}
 	}
 	if fin != nil {
-		fin.Finish(0, rows, 0, in)
+		fin.Finish(0, rows, 0, in.Size())
 	}
 }
 

@@ -123,7 +123,7 @@ func timePasses[T linalg.Float](a net.Arch, set *data.Set, batch, threads, reps 
 func randomImages(n int) *data.Set {
 	const d, classes = 3072, 10
 	r := rand.New(rand.NewPCG(1, 2))
-	s := &data.Set{Name: "random", N: n, D: d, Classes: classes, Outputs: classes,
+	s := &data.Set{Name: "random", N: n, D: d, C: 3, H: 32, W: 32, Classes: classes, Outputs: classes,
 		Pixels: make([]uint8, n*d), Scale: make([]float64, d), Shift: make([]float64, d), Labels: make([]int32, n)}
 	for i := range s.Pixels {
 		s.Pixels[i] = uint8(r.IntN(256))
