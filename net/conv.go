@@ -7,16 +7,22 @@ import (
 )
 
 // conv2d is nn.Conv2d (square k×k kernel, stride, zero padding, groups 1),
-// optionally followed by a pointwise activation applied in its GEMMs'
-// epilogue. Each example's convolution is one GEMM over its im2col matrix:
-// z (C_out × P) = c·W (C_out × C_in·k·k) · col(x) (C_in·k·k × P), P the
-// output pixels, c the NTK factor.
+// optionally followed by a pointwise activation. A group of examples is
+// convolved by one GEMM over their im2col matrices side by side:
+// Z (C_out × g·P) = c·W (C_out × C_in·k·k) · col (C_in·k·k × g·P), P the
+// output pixels of one example, c the NTK factor, g chosen so that each GEMM
+// is about groupColumns wide; Z's columns are then moved to each example's
+// C_out×P output and finished (bias, activation) there.
 type conv2d[T linalg.Float] struct {
 	affine
 	inShape, outShape Shape
 	k, stride, pad    int
+	group             int // examples per GEMM
 	act               actKernel
 }
+
+// groupColumns is the GEMM width a group of examples aims at.
+const groupColumns = 4096
 
 // newConv2d is a Conv2d from input shape in to outs channels, placed at *off.
 func newConv2d[T linalg.Float](in Shape, outs, k, stride, pad int, bias bool, act string, ntk bool, off *int) *conv2d[T] {
@@ -27,6 +33,7 @@ func newConv2d[T linalg.Float](in Shape, outs, k, stride, pad int, bias bool, ac
 		outShape: Shape{C: outs, H: (in.H+2*pad-k)/stride + 1, W: (in.W+2*pad-k)/stride + 1},
 	}
 	l.act = kernelOf(act)
+	l.group = max(1, groupColumns/l.pixels())
 	l.place(off, bias, ntk)
 	return l
 }
@@ -42,15 +49,23 @@ func (l *conv2d[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 // pixels is the number of output positions P of one example.
 func (l *conv2d[T]) pixels() int { return l.outShape.H * l.outShape.W }
 
-// scratch: two im2col-sized matrices (col and its gradient) and, for pixel
-// input, one standardised example.
-func (l *conv2d[T]) scratch() int { return 2*l.fanIn*l.pixels() + l.inShape.Size() }
+// scratch: the group's patch matrix and its gradient, two C_out × g·P
+// products, and one standardised example for pixel input.
+func (l *conv2d[T]) scratch() int {
+	n := l.group * l.pixels()
+	return 2*l.fanIn*n + 2*l.outs*n + l.inShape.Size()
+}
 
-// buffers splits the worker scratch into col, dcol and the example buffer.
-func (l *conv2d[T]) buffers(e *env[T]) (col, dcol, ex []T) {
-	n := l.fanIn * l.pixels()
+// buffers splits the worker scratch into col, dcol, two products and the
+// example buffer.
+func (l *conv2d[T]) buffers(e *env[T]) (col, dcol, z1, z2, ex []T) {
+	n := l.group * l.pixels()
 	s := e.scratch
-	return s[:n], s[n : 2*n], s[2*n : 2*n+l.inShape.Size()]
+	col, s = s[:l.fanIn*n], s[l.fanIn*n:]
+	dcol, s = s[:l.fanIn*n], s[l.fanIn*n:]
+	z1, s = s[:l.outs*n], s[l.outs*n:]
+	z2, s = s[:l.outs*n], s[l.outs*n:]
+	return col, dcol, z1, z2, s[:l.inShape.Size()]
 }
 
 // example is input example i of x as floats (pixels standardised into buf).
@@ -66,17 +81,56 @@ func (l *conv2d[T]) example(x operand[T], i int, buf []T) []T {
 	return buf
 }
 
-// im2col writes the C_in·k·k × P patch matrix of the example src into col:
-// row (c·k+i)·k+j, column p holds the input at channel c, offset (i, j) of
-// output position p's window (zero in the padding).
-func (l *conv2d[T]) im2col(col, src []T) {
+// groupCols fills col (C_in·k·k rows of ld = g·P) with the patch matrices
+// of examples [lo, lo+g) of x, side by side.
+func (l *conv2d[T]) groupCols(col []T, x operand[T], lo, g int, buf []T) {
+	p := l.pixels()
+	for i := range g {
+		l.im2col(col[i*p:], g*p, l.example(x, lo+i, buf))
+	}
+}
+
+// gather copies examples [lo, lo+g) of m (each C_out×P) into z as the
+// C_out × g·P matrix of their channels side by side; scatter is its inverse.
+func (l *conv2d[T]) gather(z, m []T, lo, g int) {
+	p, size := l.pixels(), l.outShape.Size()
+	for i := range g {
+		e := m[(lo+i)*size : (lo+i+1)*size]
+		for c := range l.outs {
+			copy(z[c*g*p+i*p:c*g*p+(i+1)*p], e[c*p:(c+1)*p])
+		}
+	}
+}
+
+func (l *conv2d[T]) scatter(m, z []T, lo, g int) {
+	p, size := l.pixels(), l.outShape.Size()
+	for i := range g {
+		e := m[(lo+i)*size : (lo+i+1)*size]
+		for c := range l.outs {
+			copy(e[c*p:(c+1)*p], z[c*g*p+i*p:c*g*p+(i+1)*p])
+		}
+	}
+}
+
+// groups calls f(lo, g) for consecutive groups of at most l.group of rows examples.
+func (l *conv2d[T]) groups(rows int, f func(lo, g int)) {
+	for lo := 0; lo < rows; lo += l.group {
+		f(lo, min(l.group, rows-lo))
+	}
+}
+
+// im2col writes the C_in·k·k × P patch matrix of the example src into col,
+// whose rows are ld apart: row (c·k+i)·k+j, column p holds the input at
+// channel c, offset (i, j) of output position p's window (zero in the
+// padding).
+func (l *conv2d[T]) im2col(col []T, ld int, src []T) {
 	in, o, k, s, pad := l.inShape, l.outShape, l.k, l.stride, l.pad
 	p := o.H * o.W
 	for c := range in.C {
 		plane := src[c*in.H*in.W : (c+1)*in.H*in.W]
 		for i := range k {
 			for j := range k {
-				row := col[((c*k+i)*k+j)*p:][:p]
+				row := col[((c*k+i)*k+j)*ld:][:p]
 				for oh := range o.H {
 					dst := row[oh*o.W : (oh+1)*o.W]
 					ih := oh*s - pad + i
@@ -110,16 +164,16 @@ func (l *conv2d[T]) im2col(col, src []T) {
 	}
 }
 
-// col2im adds the patch-matrix gradient col back onto the example dst (the
-// transpose of im2col).
-func (l *conv2d[T]) col2im(dst, col []T) {
+// col2im adds the patch-matrix gradient col (rows ld apart) back onto the
+// example dst (the transpose of im2col).
+func (l *conv2d[T]) col2im(dst, col []T, ld int) {
 	in, o, k, s, pad := l.inShape, l.outShape, l.k, l.stride, l.pad
 	p := o.H * o.W
 	for c := range in.C {
 		plane := dst[c*in.H*in.W : (c+1)*in.H*in.W]
 		for i := range k {
 			for j := range k {
-				row := col[((c*k+i)*k+j)*p:][:p]
+				row := col[((c*k+i)*k+j)*ld:][:p]
 				for oh := range o.H {
 					ih := oh*s - pad + i
 					if ih < 0 || ih >= in.H {
@@ -148,27 +202,27 @@ func (l *conv2d[T]) col2im(dst, col []T) {
 	}
 }
 
-// fillChannels sets each of z's channel planes (p values each) to its value
-// in b and returns the GEMM beta that keeps it (0 when b is nil).
-func fillChannels[T linalg.Float](z, b []T, p int) T {
+// fillChannels sets each row of the C_out × n matrix z to its value in b
+// and returns the GEMM beta that keeps it (0 when b is nil).
+func fillChannels[T linalg.Float](z, b []T, n int) T {
 	if b == nil {
 		return 0
 	}
 	for c, v := range b {
-		plane := z[c*p : (c+1)*p]
-		for i := range plane {
-			plane[i] = v
+		row := z[c*n : (c+1)*n]
+		for i := range row {
+			row[i] = v
 		}
 	}
 	return 1
 }
 
-// addChannelSums adds the sum of each channel plane of m (p values each) into
-// sum, or writes it there when overwrite is set.
-func addChannelSums[T linalg.Float](sum, m []T, p int, overwrite bool) {
+// addChannelSums adds the row sums of the len(sum) × n matrix m into sum,
+// or writes them there when overwrite is set.
+func addChannelSums[T linalg.Float](sum, m []T, n int, overwrite bool) {
 	for c := range sum {
 		var t T
-		for _, v := range m[c*p : (c+1)*p] {
+		for _, v := range m[c*n : (c+1)*n] {
 			t += v
 		}
 		if overwrite {
@@ -179,117 +233,124 @@ func addChannelSums[T linalg.Float](sum, m []T, p int, overwrite bool) {
 	}
 }
 
-// addGrad adds one example's weight and bias gradient for output errors dz
-// and input patches col into out (writes it when overwrite).
-func (l *conv2d[T]) addGrad(e *env[T], out, dz, col []T, overwrite bool) {
+// addGrad adds the weight and bias gradient of a group for output errors z
+// (C_out × n) and patches col (K × n) into out (writes it when overwrite).
+func (l *conv2d[T]) addGrad(e *env[T], out, z, col []T, n int, overwrite bool) {
 	beta := T(1)
 	if overwrite {
 		beta = 0
 	}
-	p := l.pixels()
-	e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, p, T(l.scale), dz, p, col, p, beta, weightOf(&l.affine, out), l.fanIn, nil)
+	e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, n, T(l.scale), z, n, col, n, beta, weightOf(&l.affine, out), l.fanIn, nil)
 	if b := biasOf(&l.affine, out); b != nil {
-		addChannelSums(b, dz, p, overwrite)
+		addChannelSums(b, z, n, overwrite)
+	}
+}
+
+// inputGrad writes into examples [lo, lo+g) of dx the input gradient
+// col2im(c·Wᵀ·z + c·w2ᵀ·z2) (the second term only when w2 is not nil),
+// handing each finished example to fin when it is not nil.
+func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, z, w2, z2, dcol []T, fin linalg.Epilogue) {
+	p, in := l.pixels(), l.inShape.Size()
+	n := g * p
+	scale := T(l.scale)
+	e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, n, l.outs, scale, w, l.fanIn, z, n, 0, dcol, n, nil)
+	if w2 != nil {
+		e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, n, l.outs, scale, w2, l.fanIn, z2, n, 1, dcol, n, nil)
+	}
+	for i := range g {
+		ex := dx[(lo+i)*in : (lo+i+1)*in]
+		clear(ex)
+		l.col2im(ex, dcol[i*p:], n)
+		if fin != nil {
+			fin.Finish(lo+i, 1, 0, in)
+		}
 	}
 }
 
 func (l *conv2d[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], second bool) {
-	col, _, buf := l.buffers(e)
+	col, _, z, _, buf := l.buffers(e)
 	p, size := l.pixels(), l.outShape.Size()
 	f := &s.fin
-	for i := range rows {
-		a, b := i*size, (i+1)*size
-		l.im2col(col, l.example(x, i, buf))
-		*f = layerFinisher[T]{kind: finishForward, z: s.act[a:b], ld: p, bias: biasOf(&l.affine, theta), biasRows: true}
-		if l.act.f != nil {
-			f.act, f.d1 = l.act, s.d1[a:b]
-			if second {
-				f.d2 = s.d2[a:b]
+	l.groups(rows, func(lo, g int) {
+		n := g * p
+		l.groupCols(col, x, lo, g, buf)
+		e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, T(l.scale), weightOf(&l.affine, theta), l.fanIn, col, n, 0, z, n, nil)
+		l.scatter(s.act, z, lo, g)
+		for i := lo; i < lo+g; i++ {
+			a, b := i*size, (i+1)*size
+			*f = layerFinisher[T]{kind: finishForward, z: s.act[a:b], ld: p, bias: biasOf(&l.affine, theta), biasRows: true, act: l.act}
+			if l.act.f != nil {
+				f.d1 = s.d1[a:b]
+				if second {
+					f.d2 = s.d2[a:b]
+				}
 			}
+			f.Finish(0, l.outs, 0, p)
 		}
-		e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, T(l.scale), weightOf(&l.affine, theta), l.fanIn, col, p, 0, s.act[a:b], p, f)
-	}
+	})
 	*f = layerFinisher[T]{}
 }
 
-// inputGrad writes into dx (one example) the input gradient c·Wᵀ·dz + c·Vᵀ·dz2
-// (the second term only when w2 is not nil), by col2im of the patch gradient.
-func (l *conv2d[T]) inputGrad(e *env[T], dx, w, dz, w2, dz2, dcol []T) {
-	p := l.pixels()
-	scale := T(l.scale)
-	e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, p, l.outs, scale, w, l.fanIn, dz, p, 0, dcol, p, nil)
-	if w2 != nil {
-		e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, p, l.outs, scale, w2, l.fanIn, dz2, p, 1, dcol, p, nil)
-	}
-	clear(dx)
-	l.col2im(dx, dcol)
-}
-
 func (l *conv2d[T]) backward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], grad []T, first bool, dx []T, fin linalg.Epilogue) {
-	col, dcol, buf := l.buffers(e)
-	size, in := l.outShape.Size(), l.inShape.Size()
-	for i := range rows {
-		dz := s.dz[i*size : (i+1)*size]
+	col, dcol, z, _, buf := l.buffers(e)
+	p := l.pixels()
+	l.groups(rows, func(lo, g int) {
+		l.gather(z, s.dz, lo, g)
 		if grad != nil {
-			l.im2col(col, l.example(x, i, buf))
-			l.addGrad(e, grad, dz, col, first && i == 0)
+			l.groupCols(col, x, lo, g, buf)
+			l.addGrad(e, grad, z, col, g*p, first && lo == 0)
 		}
 		if dx != nil {
-			l.inputGrad(e, dx[i*in:(i+1)*in], weightOf(&l.affine, theta), dz, nil, nil, dcol)
-			if fin != nil {
-				fin.Finish(i, 1, 0, in)
-			}
+			l.inputGrad(e, dx, lo, g, weightOf(&l.affine, theta), z, nil, nil, dcol, fin)
 		}
-	}
+	})
 }
 
 // rForward: R{z} = c·(V∗x + W∗R{x}) + R{b}, R{a} = σ'(z)·R{z}.
 func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T]) {
-	col, _, buf := l.buffers(e)
-	p, size, in := l.pixels(), l.outShape.Size(), l.inShape.Size()
+	col, _, z, _, buf := l.buffers(e)
+	p, size := l.pixels(), l.outShape.Size()
 	scale := T(l.scale)
 	f := &s.fin
-	for i := range rows {
-		a, b := i*size, (i+1)*size
-		rz := r.rz[a:b]
-		var ep linalg.Epilogue
-		if l.act.f != nil {
-			*f = layerFinisher[T]{kind: finishRForward, z: rz, d1: s.d1[a:b], out: r.ra[a:b], ld: p}
-			ep = f
-		}
-		beta := fillChannels(rz, biasOf(&l.affine, v), p)
-		l.im2col(col, l.example(x, i, buf))
-		last := ep
+	l.groups(rows, func(lo, g int) {
+		n := g * p
+		beta := fillChannels(z, biasOf(&l.affine, v), n)
+		l.groupCols(col, x, lo, g, buf)
+		e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, scale, weightOf(&l.affine, v), l.fanIn, col, n, beta, z, n, nil)
 		if rx != nil {
-			last = nil
+			l.groupCols(col, operand[T]{x: rx}, lo, g, buf)
+			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, scale, weightOf(&l.affine, theta), l.fanIn, col, n, 1, z, n, nil)
 		}
-		e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, scale, weightOf(&l.affine, v), l.fanIn, col, p, beta, rz, p, last)
-		if rx != nil {
-			l.im2col(col, rx[i*in:(i+1)*in])
-			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, scale, weightOf(&l.affine, theta), l.fanIn, col, p, 1, rz, p, ep)
+		l.scatter(r.rz, z, lo, g)
+		if l.act.f == nil {
+			return
 		}
-	}
+		for i := lo; i < lo+g; i++ {
+			a, b := i*size, (i+1)*size
+			*f = layerFinisher[T]{kind: finishRForward, z: r.rz[a:b], d1: s.d1[a:b], out: r.ra[a:b], ld: p}
+			f.Finish(0, l.outs, 0, p)
+		}
+	})
 	*f = layerFinisher[T]{}
 }
 
 // rBackward: R{dW} = c·(R{dz}·col(x)ᵀ + dz·col(R{x})ᵀ), R{db} = Σ R{dz},
 // R{dx} = col2im(c·(Wᵀ·R{dz} + Vᵀ·dz)).
 func (l *conv2d[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T], hv []T, first bool, rdx []T, fin linalg.Epilogue) {
-	col, dcol, buf := l.buffers(e)
-	p, size, in := l.pixels(), l.outShape.Size(), l.inShape.Size()
-	for i := range rows {
-		rdz, dz := r.rdz[i*size:(i+1)*size], s.dz[i*size:(i+1)*size]
-		l.im2col(col, l.example(x, i, buf))
-		l.addGrad(e, hv, rdz, col, first && i == 0)
+	col, dcol, rz, z, buf := l.buffers(e)
+	p := l.pixels()
+	l.groups(rows, func(lo, g int) {
+		n := g * p
+		l.gather(rz, r.rdz, lo, g)
+		l.gather(z, s.dz, lo, g)
+		l.groupCols(col, x, lo, g, buf)
+		l.addGrad(e, hv, rz, col, n, first && lo == 0)
 		if rx != nil {
-			l.im2col(col, rx[i*in:(i+1)*in])
-			e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, p, T(l.scale), dz, p, col, p, 1, weightOf(&l.affine, hv), l.fanIn, nil)
+			l.groupCols(col, operand[T]{x: rx}, lo, g, buf)
+			e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, n, T(l.scale), z, n, col, n, 1, weightOf(&l.affine, hv), l.fanIn, nil)
 		}
 		if rdx != nil {
-			l.inputGrad(e, rdx[i*in:(i+1)*in], weightOf(&l.affine, theta), rdz, weightOf(&l.affine, v), dz, dcol)
-			if fin != nil {
-				fin.Finish(i, 1, 0, in)
-			}
+			l.inputGrad(e, rdx, lo, g, weightOf(&l.affine, theta), rz, weightOf(&l.affine, v), z, dcol, fin)
 		}
-	}
+	})
 }

@@ -57,6 +57,11 @@ func layerModel[T float32 | float64](c *chain, in Shape, seed uint64) *Model[T] 
 	a := Arch{Name: "test", Family: "test", Activation: actLinear, Input: in, Out: c.shape.C, Init: InitStandard}
 	m := newModel[T](a, c.specs)
 	m.Initialize(seed)
+	for _, ly := range m.layers {
+		if cv, ok := ly.(*conv2d[T]); ok {
+			cv.group = 2 // chunks of 3 examples take two groups
+		}
+	}
 	return m
 }
 

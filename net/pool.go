@@ -43,6 +43,10 @@ func (l *pool2d[T]) apply(x []T, rows int, y []T, idx []int32) {
 		if l.max {
 			ie = idx[r*out.Size() : (r+1)*out.Size()]
 		}
+		if l.max && l.kh == 2 && l.kw == 2 {
+			maxPool2x2(xe, in, out, ye, ie)
+			continue
+		}
 		for c := range out.C {
 			for oh := range out.H {
 				o0 := (c*out.H + oh) * out.W
@@ -70,6 +74,32 @@ func (l *pool2d[T]) apply(x []T, rows int, y []T, idx []int32) {
 					}
 					ye[o0+ow] = sum * inv
 				}
+			}
+		}
+	}
+}
+
+// maxPool2x2 is apply's max pooling of one example over 2×2 windows.
+func maxPool2x2[T linalg.Float](x []T, in, out Shape, y []T, idx []int32) {
+	for c := range out.C {
+		for oh := range out.H {
+			at0 := (c*in.H + 2*oh) * in.W
+			r0, r1 := x[at0:at0+2*out.W], x[at0+in.W:at0+in.W+2*out.W]
+			o0 := (c*out.H + oh) * out.W
+			ys, is := y[o0:o0+out.W], idx[o0:o0+out.W]
+			for ow := range ys {
+				j := 2 * ow
+				best, at := r0[j], at0+j
+				if v := r0[j+1]; v > best || v != v {
+					best, at = v, at0+j+1
+				}
+				if v := r1[j]; v > best || v != v {
+					best, at = v, at0+in.W+j
+				}
+				if v := r1[j+1]; v > best || v != v {
+					best, at = v, at0+in.W+j+1
+				}
+				ys[ow], is[ow] = best, int32(at)
 			}
 		}
 	}
