@@ -26,7 +26,7 @@ type Config struct {
 	Dataset string `json:"dataset"`
 	DataDir string `json:"data_dir"`
 
-	// Arch names the network (see net.ArchNames); Widths overrides the hidden widths of fc nets.
+	// Arch names the network (see net.ArchNames); Widths overrides the hidden widths of fc nets or the channels of cnn nets.
 	Arch   string `json:"arch"`
 	Widths []int  `json:"widths,omitempty"`
 	// Init is the initialisation scheme: "standard" (PyTorch default), "xavier" or "ntk".

@@ -28,7 +28,7 @@ func addConfigFlags(fs *flagSet, c *eos.Config, o *runOptions, isFlow bool) {
 	fs.StringVar(&c.Dataset, "dataset", c.Dataset, "dataset: "+fmt.Sprint(data.Names()))
 	fs.StringVar(&c.DataDir, "data-dir", "", "data directory (default $EOS_DATA, else <user cache dir>/eos)")
 	fs.StringVar(&c.Arch, "arch", c.Arch, "architecture: "+fmt.Sprint(net.ArchNames()))
-	fs.Var(intList{&c.Widths}, "widths", "hidden widths of an fc net, e.g. 200,200 (default: the arch's)")
+	fs.Var(intList{&c.Widths}, "widths", "hidden widths of an fc net, e.g. 200,200, or conv channels of a cnn net, e.g. 32,32 (default: the arch's)")
 	fs.StringVar(&c.Init, "init", c.Init, "initialisation: standard (PyTorch default), xavier or ntk")
 	fs.StringVar(&c.InitFrom, "init-from", "", "start from the weights in this safetensors `file` (PyTorch state_dict names)")
 	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: mse or ce")

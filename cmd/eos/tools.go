@@ -128,6 +128,8 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 		return fs.fail("%v", err)
 	}
 	fmt.Fprint(stdout, asm.Describe())
+	fmt.Fprintf(stdout, "kernel:     conv2d (im2col groups, sgemm/dgemm)  %s\n", asm.Selected())
+	fmt.Fprintf(stdout, "kernel:     pooling, relu (Go loops)             generic\n")
 	return nil
 }
 
