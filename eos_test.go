@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -187,13 +189,27 @@ func TestRunStopsOnDivergenceKeepingRows(t *testing.T) {
 	cfg.MaxSteps = 50
 	cfg.NEigs = 0
 	_, err := Run(context.Background(), cfg, nil)
-	if err == nil || !strings.Contains(err.Error(), "not finite") || !strings.Contains(err.Error(), "step ") {
-		t.Fatalf("err %v, want a non-finite loss error naming the step", err)
+	var div *DivergedError
+	if !errors.As(err, &div) || !strings.HasPrefix(err.Error(), fmt.Sprintf("diverged at step %d (loss ", div.Step)) {
+		t.Fatalf("err %v, want a divergence naming the step and the loss", err)
 	}
 	_, rows := readCSV(t, filepath.Join(RunDir(cfg), "metrics.csv"))
-	if len(rows) < 2 || len(rows) > cfg.MaxSteps {
-		t.Fatalf("%d rows kept after divergence", len(rows))
+	if len(rows) < 2 || len(rows) > cfg.MaxSteps || len(rows) != div.Step+1 {
+		t.Fatalf("%d rows kept after divergence at step %d", len(rows), div.Step)
 	}
+	if st := readStatus(t, RunDir(cfg)); st.State != "diverged" || st.Step != div.Step || st.Loss != num(div.Loss) {
+		t.Fatalf("status.json %+v after divergence at step %d (loss %v)", st, div.Step, div.Loss)
+	}
+}
+
+// readStatus reads a run directory's status.json.
+func readStatus(t *testing.T, dir string) status {
+	t.Helper()
+	var st status
+	if err := readJSON(filepath.Join(dir, "status.json"), &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 func TestRunStopsAtGoalsAndOnCancel(t *testing.T) {
@@ -214,12 +230,32 @@ func TestRunStopsAtGoalsAndOnCancel(t *testing.T) {
 			cancel()
 		}
 	})
-	if err != nil || res.Stop != "interrupted" || res.Steps != 4 {
+	// Step 4 is finished, its update made: the checkpoint is the state before step 5.
+	if err != nil || res.Stop != "interrupted" || res.Steps != 5 || res.Checkpoint != filepath.Join(res.Dir, CheckpointName) {
 		t.Fatalf("cancel: %+v, %v", res, err)
 	}
-	if _, err := os.Stat(filepath.Join(res.Dir, "weights_final.safetensors")); err != nil {
-		t.Fatalf("interrupted run saved no weights: %v", err)
+	if st := readStatus(t, res.Dir); st.State != "interrupted" || st.Reason != "cancelled" || st.Step != 5 || st.Checkpoint != CheckpointName {
+		t.Fatalf("status.json after cancel: %+v", st)
 	}
+	if _, rows := readCSV(t, filepath.Join(res.Dir, "metrics.csv")); len(rows) != 5 {
+		t.Fatalf("interrupted run kept %d rows, want 5", len(rows))
+	}
+	if st := readStatus(t, RunDir(quickConfigRun(t, cfg))); st.State != "finished" || st.Reason != "max-steps" || st.Checkpoint != "" {
+		t.Fatalf("status.json of a finished run: %+v", st)
+	}
+}
+
+// quickConfigRun runs cfg (with 3 steps, into a new results tree) to its end and returns it.
+func quickConfigRun(t *testing.T, cfg Config) Config {
+	t.Helper()
+	cfg.Results, cfg.MaxSteps, cfg.CheckpointEvery = t.TempDir(), 3, 1
+	if _, err := Run(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(RunDir(cfg), CheckpointName)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a finished run left its checkpoint: %v", err)
+	}
+	return cfg
 }
 
 func TestInitFromRestoresWeights(t *testing.T) {

@@ -19,13 +19,17 @@ type progress struct {
 	bar      *progressbar.ProgressBar
 	unit     string
 	lastLine time.Time
+	// start is when the progress began; last the latest event (seen is false before the first).
+	start time.Time
+	last  eos.Event
+	seen  bool
 }
 
 // logEvery is how often plain log lines are written when not on a terminal.
 const logEvery = 10 * time.Second
 
 func newProgress(w io.Writer, cfg eos.Config) *progress {
-	p := &progress{w: w, unit: "step"}
+	p := &progress{w: w, unit: "step", start: time.Now()}
 	total := cfg.MaxSteps
 	if cfg.IsFlow() {
 		p.unit = "tick"
@@ -64,6 +68,7 @@ func (p *progress) describe(e eos.Event) string {
 }
 
 func (p *progress) observe(e eos.Event) {
+	p.last, p.seen = e, true
 	if p.bar != nil {
 		p.bar.Describe(p.describe(e))
 		p.bar.Set(e.Step + 1)
@@ -79,4 +84,25 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 	}
+}
+
+// summary is the closing line of a run that ended on its own, e.g.
+// "finished: 1500 steps (max-steps); train loss 0.0312, acc 0.984; λ1 8.12, η·λ1 2.03; 31.2 s".
+func (p *progress) summary(res *eos.Result) string {
+	s := fmt.Sprintf("finished: %d %ss (%s)", res.Steps, p.unit, res.Stop)
+	if !p.seen {
+		return s
+	}
+	e := p.last
+	s += fmt.Sprintf("; train loss %.4g", e.TrainLoss)
+	if !math.IsNaN(e.TrainAcc) {
+		s += fmt.Sprintf(", acc %.3f", e.TrainAcc)
+	}
+	if !math.IsNaN(e.Sharpness) {
+		s += fmt.Sprintf("; λ1 %.4g", e.Sharpness)
+		if !math.IsNaN(e.Threshold) {
+			s += fmt.Sprintf(", η·λ1 %.3g", e.LR*e.Sharpness)
+		}
+	}
+	return s + fmt.Sprintf("; %.1f s", time.Since(p.start).Seconds())
 }
