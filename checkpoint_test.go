@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/edge-of-stability/eos/tensorfile"
 )
 
 func TestCheckpointRoundTripAndChecksum(t *testing.T) {
@@ -85,5 +87,28 @@ func TestSettingsThatCanOnlyFailLaterLeaveNoDirectory(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(cfg.Results); len(entries) != 0 {
 		t.Fatalf("a refused run left %d entries in the results tree", len(entries))
+	}
+}
+
+func TestInitFromRejectsNonFiniteWeights(t *testing.T) {
+	cfg := quickConfig(t)
+	cfg.NEigs, cfg.MaxSteps = 0, 0
+	res, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(res.Dir, "weights_final.safetensors")
+	ts, meta, err := tensorfile.ReadSafetensors(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts[1].Data[3] = math.Inf(-1)
+	bad := filepath.Join(t.TempDir(), "bad.safetensors")
+	if err := tensorfile.WriteSafetensors(bad, ts, meta); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Results, cfg.InitFrom = t.TempDir(), bad
+	if _, err := Run(context.Background(), cfg, nil); !errors.Is(err, ErrSetting) || !strings.Contains(err.Error(), ts[1].Name) {
+		t.Fatalf("weights with -Inf in %s: err %v, want a setting error naming the tensor", ts[1].Name, err)
 	}
 }

@@ -337,6 +337,13 @@ func TestRunDirFollowsTheReference(t *testing.T) {
 	if got, want := RunDir(c), filepath.FromSlash("r/cifar10-5k/fc-tanh/seed_3/mse/flow/tick_2.0"); got != want {
 		t.Errorf("flow: %s, want %s", got, want)
 	}
+	// Python's str(float) for the values a user may type, from python3 -c 'print([str(x) for x in ...])'.
+	for x, want := range map[float64]string{0.04: "0.04", 1: "1.0", 1e12: "1000000000000.0", 1e-5: "1e-05", 0.0001: "0.0001",
+		2.5e16: "2.5e+16", 1e16: "1e+16", 123.456: "123.456"} {
+		if got := pyFloat(x); got != want {
+			t.Errorf("pyFloat(%v) = %q, Python says %q", x, got, want)
+		}
+	}
 }
 
 func TestFlowRunRecordsTicks(t *testing.T) {

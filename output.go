@@ -30,10 +30,14 @@ func RunDir(cfg Config) string {
 	}
 }
 
-// pyFloat formats x as Python's str(float) does for the values users type
-// (0.04 -> "0.04", 1 -> "1.0"), so directory names match the reference's.
+// pyFloat formats x as Python's str(float) does (0.04 -> "0.04", 1 ->
+// "1.0", 1e12 -> "1000000000000.0", 1e-05 -> "1e-05"), so directory names
+// match the reference's.
 func pyFloat(x float64) string {
-	s := strconv.FormatFloat(x, 'g', -1, 64)
+	s := strconv.FormatFloat(x, 'e', -1, 64)
+	if a := math.Abs(x); a == 0 || a >= 1e-4 && a < 1e16 {
+		s = strconv.FormatFloat(x, 'f', -1, 64)
+	}
 	if !strings.ContainsAny(s, ".eEn") {
 		s += ".0"
 	}

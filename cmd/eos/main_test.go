@@ -129,3 +129,16 @@ func TestProfilesAreWritten(t *testing.T) {
 		t.Fatal("--cpuprofile with --memprofile accepted")
 	}
 }
+
+func TestDivergedRunSaysSoAndIsPlotted(t *testing.T) {
+	results := t.TempDir()
+	code, stdout, stderr := runCLI("run", "--results", results, "--widths", "16", "--lr", "1e12", "--max-steps", "50", "--neigs", "0", "--plot")
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || !strings.HasPrefix(lines[len(lines)-1], "eos run: diverged at step ") || !strings.Contains(lines[len(lines)-1], "(loss ") {
+		t.Fatalf("status %d, stderr %q; want status 1 and a line saying where it diverged", code, stderr)
+	}
+	dir := filepath.Join(results, "synth-cifar", "fc-tanh", "seed_0", "mse", "gd", "lr_1000000000000.0")
+	if _, err := os.Stat(filepath.Join(dir, "plot.png")); err != nil || !strings.Contains(stdout, "plot.png") {
+		t.Fatalf("no plot of the diverged run: %v (stdout %q)", err, stdout)
+	}
+}

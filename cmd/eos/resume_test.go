@@ -244,3 +244,42 @@ func TestResumeIsBitwiseIdentical(t *testing.T) {
 		})
 	}
 }
+
+func TestResumeRefusesWhatItCannotDo(t *testing.T) {
+	results := t.TempDir()
+	dir := filepath.Join(results, "synth-cifar", "fc-tanh", "seed_0", "mse", "gd", "lr_0.25")
+	base := []string{"run", "--results", results, "--widths", "64,64", "--max-steps", "400", "--neigs", "0", "--test-freq", "0"}
+	cmd, out := startEOS(t, base...)
+	stopAt(t, cmd, out, dir, 3, syscall.SIGHUP)
+	if code := exitCode(t, cmd); code != exitTempFail {
+		t.Fatalf("SIGHUP: status %d, want %d: %s", code, exitTempFail, out)
+	}
+	if st := readStatusJSON(t, dir); st["reason"] != "SIGHUP" {
+		t.Fatalf("status.json after SIGHUP: %v", st)
+	}
+	for _, c := range []struct {
+		args    []string
+		mention string
+	}{
+		{[]string{"run", "--resume", dir, "--lr", "0.1", "--max-steps", "5"}, "--lr, --max-steps cannot be given with --resume"},
+		{[]string{"run", "--resume", dir, "--overwrite"}, "--overwrite cannot be given"},
+		{[]string{"run", "--resume", filepath.Join(results, "nowhere")}, "--resume"},
+		{base, "--resume " + dir + " continues"},
+	} {
+		code, _, stderr := runCLI(c.args...)
+		if lines := strings.Split(strings.TrimSpace(stderr), "\n"); code != 2 || len(lines) != 1 || !strings.Contains(stderr, c.mention) {
+			t.Errorf("eos %v: status %d, stderr %q; want status 2 and one line with %q", c.args, code, stderr, c.mention)
+		}
+	}
+	// The run goes on with another thread count (results are identical for any) and ends on its own.
+	code, stdout, stderr := runCLI("run", "--resume", dir, "--threads", "1")
+	if code != 0 || !strings.Contains(stdout, "finished: 400 steps (max-steps)") {
+		t.Fatalf("resume with --threads 1: status %d: %s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint.safetensors")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the finished run kept its checkpoint: %v", err)
+	}
+	if code, _, stderr := runCLI("run", "--resume", dir); code != 2 || !strings.Contains(stderr, "no checkpoint.safetensors") {
+		t.Errorf("resuming a finished run: status %d, stderr %q", code, stderr)
+	}
+}
