@@ -112,3 +112,36 @@ func TestInitFromRejectsNonFiniteWeights(t *testing.T) {
 		t.Fatalf("weights with -Inf in %s: err %v, want a setting error naming the tensor", ts[1].Name, err)
 	}
 }
+
+func TestEmptyTestSplitNeedsTestFreqZero(t *testing.T) {
+	data := t.TempDir()
+	folder := filepath.Join(data, "cifar-10-batches-bin")
+	if err := os.MkdirAll(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	records := make([]byte, 1000*3073) // 1,000 records: label byte then 3,072 pixels
+	for i := range records {
+		records[i] = byte(i*7 + i/3073)
+	}
+	for i := 0; i < len(records); i += 3073 {
+		records[i] %= 10
+	}
+	if err := os.WriteFile(filepath.Join(folder, "data_batch_1.bin"), records, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "test_batch.bin"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := quickConfig(t)
+	cfg.DataDir, cfg.Dataset, cfg.NEigs, cfg.MaxSteps, cfg.Widths = data, "cifar10-1k", 0, 1, []int{4}
+	if _, err := Run(context.Background(), cfg, nil); !errors.Is(err, ErrSetting) || !strings.Contains(err.Error(), "--test-freq 0") {
+		t.Fatalf("empty test_batch.bin: err %v, want a setting error pointing at --test-freq 0", err)
+	}
+	if entries, _ := os.ReadDir(cfg.Results); len(entries) != 0 {
+		t.Fatal("the refused run created its directory")
+	}
+	cfg.TestFreq = 0
+	if _, err := Run(context.Background(), cfg, nil); err != nil {
+		t.Fatalf("empty test_batch.bin with --test-freq 0: %v", err)
+	}
+}

@@ -170,6 +170,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("--lr %v: want a positive step size", c.LR)
 	case c.Opt != "gd" && !c.IsFlow() && !(c.Beta >= 0 && c.Beta < 1):
 		return fmt.Errorf("--beta %v: want 0 <= beta < 1 for %s", c.Beta, c.Opt)
+	case (c.Opt == "gd" || c.IsFlow()) && c.Beta != 0:
+		return fmt.Errorf("--beta %v has no effect with --opt %s (momentum needs --opt polyak or nesterov)", c.Beta, c.Opt)
 	case c.MaxSteps < 0:
 		return fmt.Errorf("--max-steps %d: want >= 0", c.MaxSteps)
 	case c.AccGoal < 0 || c.AccGoal > 1:

@@ -301,6 +301,8 @@ func TestValidateNamesTheBadSetting(t *testing.T) {
 		{"lr", func(c *Config) { c.LR = -1 }, "--lr"},
 		{"opt", func(c *Config) { c.Opt = "adam" }, "--opt"},
 		{"beta", func(c *Config) { c.Opt, c.Beta = "polyak", 1 }, "--beta"},
+		{"beta ignored", func(c *Config) { c.Beta = 0.9 }, "--beta 0.9 has no effect with --opt gd"},
+		{"checkpoint", func(c *Config) { c.CheckpointMinutes = -1 }, "--checkpoint-minutes"},
 		{"dtype", func(c *Config) { c.Dtype = "float16" }, "--dtype"},
 		{"neigs", func(c *Config) { c.EigFreq = 0 }, "--eig-freq"},
 		{"nproj", func(c *Config) { c.NProj = 10 }, "--iterate-freq"},

@@ -72,6 +72,10 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 		return nil, err
 	}
 	train := split.Train
+	if cfg.TestFreq > 0 && split.Test != nil && split.Test.N == 0 {
+		return nil, settingError{fmt.Errorf("the test split of %s (%s) holds no examples: pass --test-freq 0 to train without test metrics",
+			cfg.Dataset, split.Test.Source)}
+	}
 	if cfg.Loss == "ce" && train.Classes == 0 {
 		return nil, settingError{fmt.Errorf("--loss ce needs a classification dataset; %s is a regression set (use --loss mse)", cfg.Dataset)}
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/edge-of-stability/eos"
@@ -110,13 +111,16 @@ func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Wr
 		cfg.Opt = "flow"
 	}
 	var o runOptions
-	fs := newFlagSet(name, "eos "+name+" [options]", stderr)
+	fs := newFlagSet(name, "eos "+name+" [options]", stdout, stderr)
 	addConfigFlags(fs, &cfg, &o, isFlow)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if len(fs.args) > 0 {
 		return fs.fail("unexpected argument %q", fs.args[0])
+	}
+	if err := checkFlowOnly(fs, cfg); err != nil {
+		return err
 	}
 	if cfg.Resume != "" {
 		var err error
@@ -167,6 +171,20 @@ func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Wr
 	}
 	fmt.Fprintln(stdout, progress.summary(res))
 	fmt.Fprintf(stdout, "results: %s\n", res.Dir)
+	return nil
+}
+
+// checkFlowOnly refuses the flow's options on a GD run, where they would be ignored.
+func checkFlowOnly(fs *flagSet, cfg eos.Config) error {
+	var ignored []string
+	fs.Visit(func(f *flag.Flag) {
+		if !cfg.IsFlow() && slices.Contains([]string{"tick", "max-time", "alpha", "max-step"}, f.Name) {
+			ignored = append(ignored, "--"+f.Name)
+		}
+	})
+	if len(ignored) > 0 {
+		return fs.fail("%s apply to gradient flow only (eos flow, or --opt flow), not to --opt %s", strings.Join(ignored, ", "), cfg.Opt)
+	}
 	return nil
 }
 
