@@ -45,9 +45,9 @@ func (t Table) Column(name string) []float64 {
 var errNoHeader = errors.New("no complete header line")
 
 // readTable reads a numeric CSV file with a header line. A last line without
-// its terminating newline is the trace of an interrupted writer and is
-// dropped; every complete line must have one cell per column, each empty or a
-// number (NaN and ±Inf included).
+// its terminating newline is a torn row, the trace of a writer cut off (a
+// full disk), and an error, as is every line without one cell per column,
+// each empty or a number (NaN and ±Inf included).
 func readTable(path string) (Table, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -56,6 +56,10 @@ func readTable(path string) (Table, error) {
 	end := bytes.LastIndexByte(raw, '\n')
 	if end < 0 {
 		return Table{}, fmt.Errorf("reading %s: %w", path, errNoHeader)
+	}
+	if end != len(raw)-1 {
+		return Table{}, fmt.Errorf("reading %s: line %d is torn (no newline at its end: its writer was cut off); `eos run --resume` cuts it back",
+			path, bytes.Count(raw, []byte{'\n'})+1)
 	}
 	lines := strings.Split(string(raw[:end]), "\n")
 	var t Table

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -8,8 +10,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,8 +24,17 @@ import (
 // that tests can signal and kill a real eos process.
 const childEnv = "EOS_TEST_AS_CLI"
 
+// fsizeEnv limits the size of the files the child writes (RLIMIT_FSIZE), as a full disk would.
+const fsizeEnv = "EOS_TEST_FILE_LIMIT"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
+		if limit, err := strconv.ParseUint(os.Getenv(fsizeEnv), 10, 64); err == nil {
+			signal.Ignore(syscall.SIGXFSZ) // a write past the limit then fails with EFBIG, as on a full disk with ENOSPC
+			if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+				panic(err)
+			}
+		}
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -30,12 +43,18 @@ func TestMain(m *testing.M) {
 // startEOS starts eos args in a child process.
 func startEOS(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
+	return startEOSWith(t, nil, args...)
+}
+
+// startEOSWith starts eos args in a child process with env added to its environment.
+func startEOSWith(t *testing.T, env []string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Env = append(append(os.Environ(), childEnv+"=1"), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -281,5 +300,29 @@ func TestResumeRefusesWhatItCannotDo(t *testing.T) {
 	}
 	if code, _, stderr := runCLI("run", "--resume", dir); code != 2 || !strings.Contains(stderr, "no checkpoint.safetensors") {
 		t.Errorf("resuming a finished run: status %d, stderr %q", code, stderr)
+	}
+}
+
+func TestFullDiskLeavesWholeRows(t *testing.T) {
+	results := t.TempDir()
+	dir := filepath.Join(results, "synth-cifar", "fc-tanh", "seed_0", "mse", "gd", "lr_0.25")
+	cmd, out := startEOSWith(t, []string{fsizeEnv + "=5000"},
+		"run", "--results", results, "--widths", "16", "--max-steps", "1000", "--neigs", "0", "--test-freq", "0")
+	if code := exitCode(t, cmd); code != 1 {
+		t.Fatalf("status %d, want 1: %s", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "eos run: ") || !strings.Contains(last, "metrics.csv") {
+		t.Errorf("last line %q does not name metrics.csv", last)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "metrics.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 1000 || b[len(b)-1] != '\n' {
+		t.Fatalf("metrics.csv (%d bytes) ends in a torn row: %q", len(b), b[max(len(b)-80, 0):])
+	}
+	if st := readStatusJSON(t, dir); st["state"] != "failed" || !strings.Contains(st["error"].(string), "metrics.csv") {
+		t.Errorf("status.json: %v", st)
 	}
 }
