@@ -110,6 +110,9 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 		case "momentum":
 			c.momentum = t.Data
 		case "eigvecs":
+			if len(t.Shape) != 2 {
+				return bad("eigvecs has shape %v, want [K, n]", t.Shape)
+			}
 			for i := range t.Shape[0] {
 				c.eigvecs = append(c.eigvecs, t.Data[i*t.Shape[1]:(i+1)*t.Shape[1]])
 			}

@@ -53,6 +53,11 @@ func readTable(path string) (Table, error) {
 	if err != nil {
 		return Table{}, fmt.Errorf("reading table: %w", err)
 	}
+	return parseTable(path, raw)
+}
+
+// parseTable is readTable on the contents raw of the file path.
+func parseTable(path string, raw []byte) (Table, error) {
 	end := bytes.LastIndexByte(raw, '\n')
 	if end < 0 {
 		return Table{}, fmt.Errorf("reading %s: %w", path, errNoHeader)
@@ -84,6 +89,7 @@ func readTable(path string) (Table, error) {
 				row[i] = math.NaN()
 				continue
 			}
+			var err error
 			if row[i], err = strconv.ParseFloat(c, 64); err != nil {
 				return Table{}, fmt.Errorf("reading %s: line %d, column %s: %q is not a number", path, n+2, t.Columns[i], c)
 			}
