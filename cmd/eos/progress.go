@@ -19,6 +19,8 @@ type progress struct {
 	bar      *progressbar.ProgressBar
 	unit     string
 	lastLine time.Time
+	// width reads the terminal's width in columns (0 when unknown).
+	width func() int
 	// start is when the progress began; last the latest event (seen is false before the first).
 	start time.Time
 	last  eos.Event
@@ -36,6 +38,13 @@ func newProgress(w io.Writer, cfg eos.Config) *progress {
 		total = int(math.Round(cfg.MaxTime / cfg.Tick))
 	}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.width = func() int {
+			cols, _, err := term.GetSize(int(f.Fd()))
+			if err != nil {
+				return 0
+			}
+			return cols
+		}
 		p.bar = progressbar.NewOptions(total+1,
 			progressbar.OptionSetWriter(w),
 			progressbar.OptionSetItsString(p.unit+"s"),
@@ -70,7 +79,11 @@ func (p *progress) describe(e eos.Event) string {
 func (p *progress) observe(e eos.Event) {
 	p.last, p.seen = e, true
 	if p.bar != nil {
-		p.bar.Describe(p.describe(e))
+		desc := p.describe(e)
+		if cols := p.width(); cols > 0 {
+			desc = truncate(desc, cols-barReserve)
+		}
+		p.bar.Describe(desc)
 		p.bar.Set(e.Step + 1)
 		return
 	}
@@ -78,6 +91,23 @@ func (p *progress) observe(e eos.Event) {
 		fmt.Fprintln(p.w, p.describe(e))
 		p.lastLine = time.Now()
 	}
+}
+
+// barReserve is the width the bar's line needs beside the description:
+// percentage, a bar of at least 10 cells, count, rate and times. The bar
+// itself shrinks to fit the terminal; the description is cut to leave it room.
+const barReserve = 60
+
+// truncate cuts s to at most width runes, marking a cut with "…".
+func truncate(s string, width int) string {
+	r := []rune(s)
+	switch {
+	case len(r) <= width:
+		return s
+	case width < 1:
+		return ""
+	}
+	return string(r[:width-1]) + "…"
 }
 
 func (p *progress) finish() {
