@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -187,6 +188,9 @@ func (l *csvLog) row(cells []string) error {
 	line := strings.Join(cells, ",") + "\n"
 	if _, err := l.f.WriteString(line); err != nil {
 		l.f.Truncate(l.size) // best effort: a torn row would look like data
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			err = pe.Err // the path is named once
+		}
 		return fmt.Errorf("writing %s: %w", l.f.Name(), err)
 	}
 	l.size += int64(len(line))

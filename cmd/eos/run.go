@@ -183,7 +183,7 @@ func checkFlowOnly(fs *flagSet, cfg eos.Config) error {
 		}
 	})
 	if len(ignored) > 0 {
-		return fs.fail("%s apply to gradient flow only (eos flow, or --opt flow), not to --opt %s", strings.Join(ignored, ", "), cfg.Opt)
+		return fs.fail("%s: only for gradient flow (eos flow, or --opt flow), not --opt %s", strings.Join(ignored, ", "), cfg.Opt)
 	}
 	return nil
 }
