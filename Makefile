@@ -42,12 +42,14 @@ test: check-generate test-native test-purego test-arm64
 check-generate:
 	$(GO) run -C asm/gen . -check ..
 
+# go test -json through internal/testreport: each package's result, failed tests' output, and at the end
+# which tests were skipped and why; its exit status is the tests'.
 test-native:
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -json $(PKGS) | $(GO) run ./internal/testreport
 
 # The pure-Go kernels are ~10x slower: -short skips the long edge-of-stability runs.
 test-purego:
-	$(GO) test -count=1 -short -tags purego $(PKGS)
+	$(GO) test -count=1 -short -tags purego -json $(PKGS) | $(GO) run ./internal/testreport
 
 test-arm64:
 	@if command -v qemu-aarch64-static >/dev/null 2>&1; then \
