@@ -122,7 +122,7 @@ func useLogY(p *panel) {
 
 // logTicks marks a log axis at powers of ten, adding labelled 2× and 5×
 // marks, then every integer multiple, when the range spans too few powers of
-// ten to show two labels.
+// ten to show three labels.
 type logTicks struct{}
 
 // Ticks implements plot.Ticker.
@@ -144,7 +144,7 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 				ticks = append(ticks, t)
 			}
 		}
-		if n >= 2 {
+		if n >= 3 {
 			return ticks
 		}
 	}
