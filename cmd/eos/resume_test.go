@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -122,6 +123,27 @@ func readStatusJSON(t *testing.T, dir string) map[string]any {
 	return st
 }
 
+// checkpointStep reads the step in the metadata of dir/checkpoint.safetensors.
+func checkpointStep(t *testing.T, dir string) int {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "checkpoint.safetensors"))
+	if err != nil || len(b) < 8 {
+		t.Fatalf("reading the checkpoint: %v", err)
+	}
+	n := binary.LittleEndian.Uint64(b)
+	var header struct {
+		Meta map[string]string `json:"__metadata__"`
+	}
+	if n > uint64(len(b)-8) || json.Unmarshal(b[8:8+n], &header) != nil {
+		t.Fatal("the checkpoint's header does not parse")
+	}
+	step, err := strconv.Atoi(header.Meta["step"])
+	if err != nil {
+		t.Fatalf("checkpoint step %q", header.Meta["step"])
+	}
+	return step
+}
+
 // timingColumns are the CSV columns that hold wall times, which differ between any two runs.
 var timingColumns = []string{"elapsed_s", "seconds"}
 
@@ -234,6 +256,10 @@ func TestResumeIsBitwiseIdentical(t *testing.T) {
 			}
 			if st := readStatusJSON(t, dir); st["state"] != "running" {
 				t.Fatalf("status.json after kill -9: %v", st)
+			}
+			// The latest checkpoint is a periodic one past the signal's, not after the kill: rows after it get cut off.
+			if at := checkpointStep(t, dir); at <= stopped || at > rowsOf(filepath.Join(dir, "metrics.csv")) {
+				t.Fatalf("after kill -9 at row %d the checkpoint is at step %d (the signal stopped at %d)", second, at, stopped)
 			}
 
 			code, stdout, stderr := runCLI(c.cmd, "--resume", dir)
