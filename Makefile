@@ -8,7 +8,7 @@ ARCHPKGS = ./asm/ ./linalg/
 EOS_DATA ?= $(abspath ../shared/data)
 export EOS_DATA
 
-.PHONY: help build build-amd64 build-arm64 run test check-generate test-native test-purego test-arm64 test-slow bench bench-gemm lint
+.PHONY: help build build-amd64 build-arm64 run test check-generate test-native test-purego test-arm64 test-slow fuzz bench bench-gemm lint
 
 help:
 	@echo "build        static binary ./$(BIN) for this machine (CGO_ENABLED=0)"
@@ -18,6 +18,7 @@ help:
 	@echo "test         the test suite: check-generate, native, -tags purego, and linux/arm64 under qemu when installed"
 	@echo "check-generate  every asm/*_amd64.s is exactly what its avo generator asm/gen writes (go generate ./asm)"
 	@echo "test-slow    the slower checks (build tag slow): CIFAR-10 edge-of-stability runs"
+	@echo "fuzz         every fuzz target for FUZZTIME (default $(FUZZTIME)) on top of its seed corpus in testdata/fuzz/"
 	@echo "bench        the benchmarks (GEMM, GD step, HVP, eigen-solver, RK4)"
 	@echo "lint         gofmt and go vet"
 
@@ -41,12 +42,14 @@ test: check-generate test-native test-purego test-arm64
 check-generate:
 	$(GO) run -C asm/gen . -check ..
 
+# go test -json through internal/testreport: each package's result, failed tests' output, and at the end
+# which tests were skipped and why; its exit status is the tests'.
 test-native:
-	$(GO) test -count=1 $(PKGS)
+	$(GO) test -count=1 -json $(PKGS) | $(GO) run ./internal/testreport
 
 # The pure-Go kernels are ~10x slower: -short skips the long edge-of-stability runs.
 test-purego:
-	$(GO) test -count=1 -short -tags purego $(PKGS)
+	$(GO) test -count=1 -short -tags purego -json $(PKGS) | $(GO) run ./internal/testreport
 
 test-arm64:
 	@if command -v qemu-aarch64-static >/dev/null 2>&1; then \
@@ -58,6 +61,21 @@ test-arm64:
 
 test-slow:
 	$(GO) test -count=1 -tags slow -timeout 60m $(PKGS)
+
+# Every fuzz target as package:name; make fuzz fails if a Fuzz function is missing from the list.
+FUZZTIME ?= 15s
+FUZZ_TARGETS = .:FuzzCheckpoint ./cmd/eos:FuzzWidths ./data:FuzzCIFARRecords ./data:FuzzCIFARArchive \
+	./flow:FuzzParseDrop ./report:FuzzTable ./tensorfile:FuzzSafetensors ./tensorfile:FuzzNPY
+
+fuzz:
+	@for f in $$(git grep -h -o '^func Fuzz[A-Za-z0-9]*' -- '*_test.go' | cut -c6-); do \
+		case " $(FUZZ_TARGETS) " in *":$$f "*) ;; *) echo "fuzz target $$f is missing from FUZZ_TARGETS"; exit 1;; esac; \
+	done
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzzing $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*} 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | tail -1; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2x $(PKGS)

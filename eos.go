@@ -79,9 +79,19 @@ type Config struct {
 	Alpha   float64 `json:"alpha,omitempty"`
 	MaxStep float64 `json:"max_step,omitempty"`
 
+	// CheckpointEvery writes checkpoint.safetensors into the run directory every N steps (ticks), CheckpointMinutes
+	// every M minutes of wall time (0 = off; an interrupted run writes one anyway). KeepCheckpoint keeps it when
+	// the run ends on its own.
+	CheckpointEvery   int     `json:"checkpoint_every,omitempty"`
+	CheckpointMinutes float64 `json:"checkpoint_minutes,omitempty"`
+	KeepCheckpoint    bool    `json:"keep_checkpoint,omitempty"`
+
 	// Results is the root of the results tree; Overwrite allows replacing an existing run directory.
 	Results   string `json:"results"`
 	Overwrite bool   `json:"-"`
+	// Resume names a run directory to continue from its checkpoint; the other settings must be those of its
+	// config.json (see LoadConfig).
+	Resume string `json:"-"`
 }
 
 // DefaultConfig is the default experiment: GD on the embedded dataset with
@@ -160,6 +170,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("--lr %v: want a positive step size", c.LR)
 	case c.Opt != "gd" && !c.IsFlow() && !(c.Beta >= 0 && c.Beta < 1):
 		return fmt.Errorf("--beta %v: want 0 <= beta < 1 for %s", c.Beta, c.Opt)
+	case (c.Opt == "gd" || c.IsFlow()) && c.Beta != 0:
+		return fmt.Errorf("--beta %v has no effect with --opt %s (momentum needs --opt polyak or nesterov)", c.Beta, c.Opt)
 	case c.MaxSteps < 0:
 		return fmt.Errorf("--max-steps %d: want >= 0", c.MaxSteps)
 	case c.AccGoal < 0 || c.AccGoal > 1:
@@ -192,6 +204,12 @@ func (c *Config) validate() error {
 		return errors.New("--lr-adaptive needs the sharpness: set --neigs >= 1 and --eig-freq (with --eig-which largest)")
 	case c.Results == "":
 		return errors.New("--results is empty")
+	case c.CheckpointEvery < 0:
+		return fmt.Errorf("--checkpoint-every %d: want >= 0", c.CheckpointEvery)
+	case !(c.CheckpointMinutes >= 0) || math.IsInf(c.CheckpointMinutes, 0):
+		return fmt.Errorf("--checkpoint-minutes %v: want >= 0", c.CheckpointMinutes)
+	case c.Resume != "" && c.Overwrite:
+		return errors.New("--overwrite with --resume would delete the run being resumed")
 	}
 	for _, d := range c.LRDrops {
 		if d.Step < 0 || !(d.Factor > 0) {
@@ -240,11 +258,16 @@ type Result struct {
 	Steps int
 	// Stop says why the run ended: "max-steps", "max-time", "acc-goal", "loss-goal" or "interrupted".
 	Stop string
+	// Checkpoint is the checkpoint file left in Dir ("" when none is left).
+	Checkpoint string
 }
 
 // Run carries out the experiment cfg, writing its results directory as it
 // goes, and calls observe (if not nil) after every step. A cancelled ctx
-// stops the run after the current step with the results so far kept.
+// stops the run after the current step with the results so far kept and a
+// checkpoint written (Result.Stop "interrupted"); the cancellation's cause
+// (context.Cause), such as the name of a signal, is recorded in status.json.
+// With cfg.Resume set, Run continues that run from its checkpoint.
 func Run(ctx context.Context, cfg Config, observe func(Event)) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err

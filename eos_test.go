@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -187,13 +189,27 @@ func TestRunStopsOnDivergenceKeepingRows(t *testing.T) {
 	cfg.MaxSteps = 50
 	cfg.NEigs = 0
 	_, err := Run(context.Background(), cfg, nil)
-	if err == nil || !strings.Contains(err.Error(), "not finite") || !strings.Contains(err.Error(), "step ") {
-		t.Fatalf("err %v, want a non-finite loss error naming the step", err)
+	var div *DivergedError
+	if !errors.As(err, &div) || !strings.HasPrefix(err.Error(), fmt.Sprintf("diverged at step %d (loss ", div.Step)) {
+		t.Fatalf("err %v, want a divergence naming the step and the loss", err)
 	}
 	_, rows := readCSV(t, filepath.Join(RunDir(cfg), "metrics.csv"))
-	if len(rows) < 2 || len(rows) > cfg.MaxSteps {
-		t.Fatalf("%d rows kept after divergence", len(rows))
+	if len(rows) < 2 || len(rows) > cfg.MaxSteps || len(rows) != div.Step+1 {
+		t.Fatalf("%d rows kept after divergence at step %d", len(rows), div.Step)
 	}
+	if st := readStatus(t, RunDir(cfg)); st.State != "diverged" || st.Step != div.Step || st.Loss != num(div.Loss) {
+		t.Fatalf("status.json %+v after divergence at step %d (loss %v)", st, div.Step, div.Loss)
+	}
+}
+
+// readStatus reads a run directory's status.json.
+func readStatus(t *testing.T, dir string) status {
+	t.Helper()
+	var st status
+	if err := readJSON(filepath.Join(dir, "status.json"), &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 func TestRunStopsAtGoalsAndOnCancel(t *testing.T) {
@@ -214,12 +230,32 @@ func TestRunStopsAtGoalsAndOnCancel(t *testing.T) {
 			cancel()
 		}
 	})
-	if err != nil || res.Stop != "interrupted" || res.Steps != 4 {
+	// Step 4 is finished, its update made: the checkpoint is the state before step 5.
+	if err != nil || res.Stop != "interrupted" || res.Steps != 5 || res.Checkpoint != filepath.Join(res.Dir, CheckpointName) {
 		t.Fatalf("cancel: %+v, %v", res, err)
 	}
-	if _, err := os.Stat(filepath.Join(res.Dir, "weights_final.safetensors")); err != nil {
-		t.Fatalf("interrupted run saved no weights: %v", err)
+	if st := readStatus(t, res.Dir); st.State != "interrupted" || st.Reason != "cancelled" || st.Step != 5 || st.Checkpoint != CheckpointName {
+		t.Fatalf("status.json after cancel: %+v", st)
 	}
+	if _, rows := readCSV(t, filepath.Join(res.Dir, "metrics.csv")); len(rows) != 5 {
+		t.Fatalf("interrupted run kept %d rows, want 5", len(rows))
+	}
+	if st := readStatus(t, RunDir(quickConfigRun(t, cfg))); st.State != "finished" || st.Reason != "max-steps" || st.Checkpoint != "" {
+		t.Fatalf("status.json of a finished run: %+v", st)
+	}
+}
+
+// quickConfigRun runs cfg (with 3 steps, into a new results tree) to its end and returns it.
+func quickConfigRun(t *testing.T, cfg Config) Config {
+	t.Helper()
+	cfg.Results, cfg.MaxSteps, cfg.CheckpointEvery = t.TempDir(), 3, 1
+	if _, err := Run(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(RunDir(cfg), CheckpointName)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a finished run left its checkpoint: %v", err)
+	}
+	return cfg
 }
 
 func TestInitFromRestoresWeights(t *testing.T) {
@@ -265,6 +301,8 @@ func TestValidateNamesTheBadSetting(t *testing.T) {
 		{"lr", func(c *Config) { c.LR = -1 }, "--lr"},
 		{"opt", func(c *Config) { c.Opt = "adam" }, "--opt"},
 		{"beta", func(c *Config) { c.Opt, c.Beta = "polyak", 1 }, "--beta"},
+		{"beta ignored", func(c *Config) { c.Beta = 0.9 }, "--beta 0.9 has no effect with --opt gd"},
+		{"checkpoint", func(c *Config) { c.CheckpointMinutes = -1 }, "--checkpoint-minutes"},
 		{"dtype", func(c *Config) { c.Dtype = "float16" }, "--dtype"},
 		{"neigs", func(c *Config) { c.EigFreq = 0 }, "--eig-freq"},
 		{"nproj", func(c *Config) { c.NProj = 10 }, "--iterate-freq"},
@@ -300,6 +338,13 @@ func TestRunDirFollowsTheReference(t *testing.T) {
 	c.Opt, c.Tick = "flow", 2
 	if got, want := RunDir(c), filepath.FromSlash("r/cifar10-5k/fc-tanh/seed_3/mse/flow/tick_2.0"); got != want {
 		t.Errorf("flow: %s, want %s", got, want)
+	}
+	// Python's str(float) for the values a user may type, from python3 -c 'print([str(x) for x in ...])'.
+	for x, want := range map[float64]string{0.04: "0.04", 1: "1.0", 1e12: "1000000000000.0", 1e-5: "1e-05", 0.0001: "0.0001",
+		2.5e16: "2.5e+16", 1e16: "1e+16", 123.456: "123.456"} {
+		if got := pyFloat(x); got != want {
+			t.Errorf("pyFloat(%v) = %q, Python says %q", x, got, want)
+		}
 	}
 }
 

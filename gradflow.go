@@ -14,14 +14,11 @@ import (
 // with λ the latest sharpness (MaxStep until it is first measured).
 func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result, error) {
 	cfg := s.cfg
-	metrics, eigs, err := s.openLogs(
+	if err := s.openLogs(
 		[]string{"tick", "time", "train_loss", "train_acc", "test_loss", "test_acc", "elapsed_s", "h"},
-		[]string{"tick", "time"}, []string{"hvps", "seconds"})
-	if err != nil {
+		[]string{"tick", "time"}, []string{"hvps", "seconds"}); err != nil {
 		return nil, err
 	}
-	defer metrics.close()
-	defer eigs.close()
 	rk := flow.NewRK4[T](len(s.theta))
 	// The gradient measured at each tick is the first RK4 stage of the
 	// advance that follows: f hands it over once instead of recomputing it.
@@ -35,9 +32,22 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 		return s.train.Grad(theta, grad).Loss
 	}
 	ticks := int(math.Round(cfg.MaxTime / cfg.Tick))
-	lambda, h := math.NaN(), cfg.MaxStep
+	lambda, h, first := math.NaN(), cfg.MaxStep, 0
+	if ck := s.resumed; ck != nil {
+		lambda, h, first = ck.lambda, ck.h, ck.step
+	}
 	res := &Result{Dir: s.dir}
-	for tick := 0; ; tick++ {
+	for tick := first; ; tick++ {
+		if tick > first {
+			stop, err := s.pause(ctx, tick, lambda, h, nil)
+			if err != nil {
+				return res, fmt.Errorf("tick %d: %w", tick, err)
+			}
+			if stop {
+				res.Steps, res.Stop = tick, "interrupted"
+				return res, nil
+			}
+		}
 		t := float64(tick) * cfg.Tick
 		m := s.train.Grad(s.theta, s.grad)
 		s.pendingLoss, pending = m.Loss, true
@@ -55,7 +65,7 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 			for _, v := range er.Values {
 				row = append(row, num(v))
 			}
-			if err := eigs.row(append(row, strconv.Itoa(er.MatVecs), num(took.Seconds()))); err != nil {
+			if err := s.eigs.row(append(row, strconv.Itoa(er.MatVecs), num(took.Seconds()))); err != nil {
 				return res, err
 			}
 			if cfg.SaveEigvecs {
@@ -64,20 +74,20 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 				}
 			}
 		}
-		if err := metrics.row([]string{strconv.Itoa(tick), num(t), num(m.Loss), optional(m.Acc), optional(tm.Loss), optional(tm.Acc),
+		if err := s.metrics.row([]string{strconv.Itoa(tick), num(t), num(m.Loss), optional(m.Acc), optional(tm.Loss), optional(tm.Acc),
 			num(s.elapsed()), num(h)}); err != nil {
 			return res, err
 		}
+		res.Steps = tick
 		if !finite {
-			return res, fmt.Errorf("tick %d (time %v): the training loss or gradient is not finite (loss %v); rows so far are in %s", tick, t, m.Loss, s.dir)
+			return res, &DivergedError{Unit: "tick", Step: tick, Loss: m.Loss, Dir: s.dir}
 		}
 		if err := s.snapshot(tick, "tick"); err != nil {
 			return res, err
 		}
-		res.Steps = tick
 		observe(Event{Step: tick, Total: ticks, Time: t, TrainLoss: m.Loss, TrainAcc: m.Acc,
 			Sharpness: lambda, Threshold: math.NaN(), LR: h, Eigs: measured})
-		if res.Stop = s.stopReason(ctx, m.Loss, m.Acc, tick >= ticks, "max-time"); res.Stop != "" {
+		if res.Stop = s.stopReason(m.Loss, m.Acc, tick >= ticks, "max-time"); res.Stop != "" {
 			break
 		}
 		rk.Advance(s.theta, cfg.Tick, h, f)

@@ -1,9 +1,11 @@
 package eos
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -43,13 +45,20 @@ type session[T linalg.Float] struct {
 	iterates  *tensorfile.NPYAppender
 	projected []float64
 
-	start time.Time
+	metrics, eigs *csvLog
+
+	// resumed is the checkpoint the run goes on from (nil for a new run).
+	resumed *checkpoint
+	// start is when the run started (moved back by a resumed run's elapsed time); lastCheckpoint when the latest
+	// checkpoint was written.
+	start, lastCheckpoint time.Time
 	// pendingLoss is the loss of the gradient held in grad for the next RK4 advance.
 	pendingLoss float64
 }
 
-// open loads the data, builds and initialises the model, creates the run
-// directory and writes config.json. Bad settings fail before anything is written.
+// open loads the data, builds and initialises the model (or restores it from
+// the checkpoint of the run cfg.Resume names), creates the run directory and
+// writes config.json. Bad settings fail before anything is written.
 func open[T linalg.Float](cfg Config) (*session[T], error) {
 	dataDir, err := data.Dir(cfg.DataDir)
 	if err != nil {
@@ -63,6 +72,10 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 		return nil, err
 	}
 	train := split.Train
+	if cfg.TestFreq > 0 && split.Test != nil && split.Test.N == 0 {
+		return nil, settingError{fmt.Errorf("the test split of %s (%s) holds no examples: pass --test-freq 0 to train without test metrics",
+			cfg.Dataset, split.Test.Source)}
+	}
 	if cfg.Loss == "ce" && train.Classes == 0 {
 		return nil, settingError{fmt.Errorf("--loss ce needs a classification dataset; %s is a regression set (use --loss mse)", cfg.Dataset)}
 	}
@@ -76,7 +89,14 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 	s := &session[T]{cfg: cfg, dir: RunDir(cfg), split: split, model: net.NewModel[T](arch), start: time.Now()}
 	s.theta = s.model.Params
 	s.grad = make([]T, len(s.theta))
-	if cfg.InitFrom != "" {
+	if cfg.NEigs > len(s.theta) {
+		return nil, settingError{fmt.Errorf("--neigs %d: the network has only %d parameters", cfg.NEigs, len(s.theta))}
+	}
+	if cfg.Resume != "" {
+		if err := s.restore(); err != nil {
+			return nil, err
+		}
+	} else if cfg.InitFrom != "" {
 		if err := loadWeights(cfg.InitFrom, s.model, s.theta); err != nil {
 			return nil, settingError{err}
 		}
@@ -95,21 +115,113 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 		if s.sharp, err = newSharpness(s.model, train, cfg); err != nil {
 			return nil, err
 		}
+		if s.resumed != nil {
+			s.sharp.prev, s.sharp.solves = s.resumed.eigvecs, s.resumed.solves
+		}
 	}
-	if err := prepareDir(s.dir, cfg.Overwrite); err != nil {
-		return nil, err
+	if cfg.Resume == "" {
+		if err := checkInitFromKept(cfg, s.dir); err != nil {
+			return nil, err
+		}
+		if err := prepareDir(s.dir, cfg.Overwrite); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.NProj > 0 {
 		s.projector = randproj.New(cfg.NProj, len(s.theta), projectionSeed)
 		s.projected = make([]float64, cfg.NProj)
-		if s.iterates, err = tensorfile.CreateNPYAppender(filepath.Join(s.dir, "iterates.npy"), cfg.NProj); err != nil {
+		path := filepath.Join(s.dir, "iterates.npy")
+		if s.resumed != nil {
+			s.iterates, err = tensorfile.OpenNPYAppender(path, cfg.NProj, s.resumed.iterateRows)
+		} else {
+			s.iterates, err = tensorfile.CreateNPYAppender(path, cfg.NProj)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
-	if err := writeJSON(filepath.Join(s.dir, "config.json"), s.record()); err != nil {
+	if cfg.Resume == "" {
+		if err := writeJSON(filepath.Join(s.dir, "config.json"), s.record()); err != nil {
+			return nil, err
+		}
+	}
+	s.lastCheckpoint = time.Now()
+	if err := writeStatus(s.dir, status{State: "running", Unit: s.unit()}); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// restore loads the checkpoint of the run directory cfg.Resume into the
+// session, after checking that the data are the run's.
+func (s *session[T]) restore() error {
+	s.dir = s.cfg.Resume
+	var rec configRecord
+	if err := readJSON(filepath.Join(s.dir, "config.json"), &rec); err != nil {
+		return settingError{fmt.Errorf("--resume: %w", err)}
+	}
+	if rec.DataChecksum != s.split.Train.Checksum {
+		return settingError{fmt.Errorf("--resume %s: the training data differ from the run's (SHA-256 %s, config.json records %s)",
+			s.dir, s.split.Train.Checksum, rec.DataChecksum)}
+	}
+	momentum := s.cfg.Opt == "polyak" || s.cfg.Opt == "nesterov"
+	ck, err := readCheckpoint(s.dir, dtypeName[T](), len(s.theta), momentum)
+	if err != nil {
+		return err
+	}
+	fromFloat64(s.theta, ck.theta)
+	s.resumed = &ck
+	// A run killed while writing a file leaves the temporary file behind.
+	for _, pattern := range []string{".*.tmp*", filepath.Join("eigvecs", ".*.tmp*")} {
+		stale, _ := filepath.Glob(filepath.Join(s.dir, pattern))
+		for _, f := range stale {
+			if err := os.Remove(f); err != nil {
+				return fmt.Errorf("removing a temporary file: %w", err)
+			}
+		}
+	}
+	s.start = time.Now().Add(-time.Duration(ck.elapsed * float64(time.Second)))
+	return nil
+}
+
+// unit names the run's loop index: "step" (GD) or "tick" (flow).
+func (s *session[T]) unit() string {
+	if s.cfg.IsFlow() {
+		return "tick"
+	}
+	return "step"
+}
+
+// pause runs at the top of the loop before index i (past the first): it
+// writes a checkpoint when one is due or ctx is cancelled, and reports
+// whether to stop. lambda, h and momentum are the loop's state.
+func (s *session[T]) pause(ctx context.Context, i int, lambda, h float64, momentum []T) (bool, error) {
+	c := s.cfg
+	stop := ctx.Err() != nil
+	due := stop || c.CheckpointEvery > 0 && i%c.CheckpointEvery == 0 ||
+		c.CheckpointMinutes > 0 && time.Since(s.lastCheckpoint).Minutes() >= c.CheckpointMinutes
+	if !due {
+		return false, nil
+	}
+	ck := checkpoint{step: i, lambda: lambda, h: h, elapsed: s.elapsed(), theta: toFloat64(s.theta), momentum: toFloat64(momentum)}
+	if s.sharp != nil {
+		ck.solves, ck.eigvecs = s.sharp.solves, s.sharp.prev
+	}
+	var err error
+	if ck.metricsBytes, err = s.metrics.sync(); err != nil {
+		return false, err
+	}
+	if ck.eigsBytes, err = s.eigs.sync(); err != nil {
+		return false, err
+	}
+	if s.iterates != nil {
+		ck.iterateRows = s.iterates.Rows() // flushed and synced at every append
+	}
+	if err := writeCheckpoint(s.dir, dtypeName[T](), ck); err != nil {
+		return false, err
+	}
+	s.lastCheckpoint = time.Now()
+	return stop, nil
 }
 
 // configRecord is config.json: every setting plus what is needed to
@@ -228,10 +340,21 @@ func (s *session[T]) saveWeights(name string, meta map[string]string) error {
 // elapsed is the wall time since the run started, in seconds.
 func (s *session[T]) elapsed() float64 { return time.Since(s.start).Seconds() }
 
-// close flushes and closes the iterate file.
+// close closes the logs and the iterate file.
 func (s *session[T]) close() error {
-	if s.iterates == nil {
-		return nil
+	err := errors.Join(s.metrics.close(), s.eigs.close())
+	if s.iterates != nil {
+		err = errors.Join(err, s.iterates.Close())
 	}
-	return s.iterates.Close()
+	return err
+}
+
+// LoadConfig reads the settings of the run in dir from its config.json, and
+// the kernel level it ran with.
+func LoadConfig(dir string) (Config, string, error) {
+	var rec configRecord
+	if err := readJSON(filepath.Join(dir, "config.json"), &rec); err != nil {
+		return Config{}, "", err
+	}
+	return rec.Config, rec.Kernel, nil
 }

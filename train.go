@@ -2,16 +2,20 @@ package eos
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/edge-of-stability/eos/flow"
 	"github.com/edge-of-stability/eos/linalg"
 )
 
-// runTyped opens a session in element type T and runs GD or flow on it.
+// runTyped opens a session in element type T, runs GD or flow on it and
+// records how the run ended in status.json.
 func runTyped[T linalg.Float](ctx context.Context, cfg Config, observe func(Event)) (res *Result, err error) {
 	s, err := open[T](cfg)
 	if err != nil {
@@ -20,6 +24,9 @@ func runTyped[T linalg.Float](ctx context.Context, cfg Config, observe func(Even
 	defer func() {
 		if cerr := s.close(); err == nil && cerr != nil {
 			err = cerr
+		}
+		if serr := s.finish(ctx, res, err); err == nil && serr != nil {
+			err = serr
 		}
 	}()
 	if cfg.IsFlow() {
@@ -38,17 +45,28 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 		return nil, err
 	}
 	sched := flow.Schedule{Base: cfg.LR, Drops: cfg.LRDrops, Adaptive: cfg.LRAdaptive}
-	metrics, eigs, err := s.openLogs(
+	if err := s.openLogs(
 		[]string{"step", "train_loss", "train_acc", "test_loss", "test_acc", "elapsed_s", "lr", "threshold"},
-		[]string{"step"}, []string{"eta_lambda1", "hvps", "seconds"})
-	if err != nil {
+		[]string{"step"}, []string{"eta_lambda1", "hvps", "seconds"}); err != nil {
 		return nil, err
 	}
-	defer metrics.close()
-	defer eigs.close()
-	lambda := math.NaN()
+	lambda, first := math.NaN(), 0
+	if ck := s.resumed; ck != nil {
+		lambda, first = ck.lambda, ck.step
+		fromFloat64(opt.State(), ck.momentum)
+	}
 	res := &Result{Dir: s.dir}
-	for step := 0; ; step++ {
+	for step := first; ; step++ {
+		if step > first {
+			stop, err := s.pause(ctx, step, lambda, 0, opt.State())
+			if err != nil {
+				return res, fmt.Errorf("step %d: %w", step, err)
+			}
+			if stop {
+				res.Steps, res.Stop = step, "interrupted"
+				return res, nil
+			}
+		}
 		m := s.train.Grad(s.theta, s.grad)
 		tm := s.testMetrics(step)
 		measured := false
@@ -75,24 +93,24 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 		threshold := flow.Threshold(cfg.Opt, lr, cfg.Beta)
 		if eigRow != nil {
 			eigRow[1+cfg.NEigs] = num(lr * lambda)
-			if err := eigs.row(eigRow); err != nil {
+			if err := s.eigs.row(eigRow); err != nil {
 				return res, err
 			}
 		}
-		if err := metrics.row([]string{strconv.Itoa(step), num(m.Loss), optional(m.Acc), optional(tm.Loss), optional(tm.Acc),
+		if err := s.metrics.row([]string{strconv.Itoa(step), num(m.Loss), optional(m.Acc), optional(tm.Loss), optional(tm.Acc),
 			num(s.elapsed()), num(lr), num(threshold)}); err != nil {
 			return res, err
 		}
+		res.Steps = step
 		if !finite {
-			return res, fmt.Errorf("step %d: the training loss or gradient is not finite (loss %v); rows so far are in %s", step, m.Loss, s.dir)
+			return res, &DivergedError{Unit: "step", Step: step, Loss: m.Loss, Dir: s.dir}
 		}
 		if err := s.snapshot(step, "step"); err != nil {
 			return res, err
 		}
-		res.Steps = step
 		observe(Event{Step: step, Total: cfg.MaxSteps, TrainLoss: m.Loss, TrainAcc: m.Acc,
 			Sharpness: lambda, Threshold: threshold, LR: lr, Eigs: measured})
-		if res.Stop = s.stopReason(ctx, m.Loss, m.Acc, step >= cfg.MaxSteps, "max-steps"); res.Stop != "" {
+		if res.Stop = s.stopReason(m.Loss, m.Acc, step >= cfg.MaxSteps, "max-steps"); res.Stop != "" {
 			break
 		}
 		opt.Step(s.theta, s.grad, lr)
@@ -100,24 +118,86 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 	return res, s.saveWeights("weights_final.safetensors", s.meta(res.Steps))
 }
 
-// openLogs creates metrics.csv with metricsHeader and, when the sharpness is
-// tracked, eigs.csv with the columns eigIndex, lambda1…lambdaK, eigExtra.
-func (s *session[T]) openLogs(metricsHeader, eigIndex, eigExtra []string) (metrics, eigs *csvLog, err error) {
-	if metrics, err = createCSV(filepath.Join(s.dir, "metrics.csv"), metricsHeader); err != nil {
-		return nil, nil, err
+// openLogs creates (or, resuming, reopens) metrics.csv with metricsHeader
+// and, when the sharpness is tracked, eigs.csv with the columns eigIndex,
+// lambda1…lambdaK, eigExtra.
+func (s *session[T]) openLogs(metricsHeader, eigIndex, eigExtra []string) error {
+	open := func(name string, header []string, size func(*checkpoint) int64) (*csvLog, error) {
+		path := filepath.Join(s.dir, name)
+		if s.resumed != nil {
+			return reopenCSV(path, header, size(s.resumed))
+		}
+		return createCSV(path, header)
+	}
+	var err error
+	if s.metrics, err = open("metrics.csv", metricsHeader, func(c *checkpoint) int64 { return c.metricsBytes }); err != nil {
+		return err
 	}
 	if s.sharp != nil {
-		header := append(append(append([]string{}, eigIndex...), eigHeader(s.cfg.NEigs)...), eigExtra...)
-		if eigs, err = createCSV(filepath.Join(s.dir, "eigs.csv"), header); err != nil {
-			metrics.close()
-			return nil, nil, err
+		header := slices.Concat(eigIndex, eigHeader(s.cfg.NEigs), eigExtra)
+		if s.eigs, err = open("eigs.csv", header, func(c *checkpoint) int64 { return c.eigsBytes }); err != nil {
+			return err
 		}
 	}
-	return metrics, eigs, nil
+	return nil
 }
 
-// stopReason says why the run should stop now, or "" to go on.
-func (s *session[T]) stopReason(ctx context.Context, loss, acc float64, atEnd bool, end string) string {
+// finish records how the run ended in status.json and removes the
+// checkpoint of a run that ended on its own (finished or diverged) unless
+// KeepCheckpoint is set.
+func (s *session[T]) finish(ctx context.Context, res *Result, runErr error) error {
+	st := status{Unit: s.unit()}
+	if res != nil {
+		st.Step = res.Steps
+	}
+	var div *DivergedError
+	ended := false
+	switch {
+	case errors.As(runErr, &div):
+		st.State, st.Step, st.Loss, ended = "diverged", div.Step, num(div.Loss), true
+	case runErr != nil:
+		st.State, st.Error = "failed", runErr.Error()
+	case res.Stop == "interrupted":
+		st.State, st.Reason = "interrupted", "cancelled"
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			st.Reason = cause.Error()
+		}
+	default:
+		st.State, st.Reason, ended = "finished", res.Stop, true
+	}
+	path := filepath.Join(s.dir, CheckpointName)
+	if ended && !s.cfg.KeepCheckpoint {
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("removing the checkpoint: %w", err)
+		}
+	}
+	if _, err := os.Stat(path); err == nil {
+		st.Checkpoint = CheckpointName
+		if res != nil {
+			res.Checkpoint = path
+		}
+	}
+	return writeStatus(s.dir, st)
+}
+
+// DivergedError is Run's error when the training loss or its gradient stops
+// being finite; the rows up to that step are kept.
+type DivergedError struct {
+	// Unit is "step" or "tick", Step its index; Loss the training loss there.
+	Unit string
+	Step int
+	Loss float64
+	// Dir is the run directory.
+	Dir string
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("diverged at %s %d (loss %.3g); the rows so far are in %s", e.Unit, e.Step, e.Loss, e.Dir)
+}
+
+// stopReason says why the run should stop after this step, or "" to go on
+// (an interruption stops it at the top of the next, in pause).
+func (s *session[T]) stopReason(loss, acc float64, atEnd bool, end string) string {
 	switch {
 	case s.cfg.LossGoal > 0 && loss < s.cfg.LossGoal:
 		return "loss-goal"
@@ -125,8 +205,6 @@ func (s *session[T]) stopReason(ctx context.Context, loss, acc float64, atEnd bo
 		return "acc-goal"
 	case atEnd:
 		return end
-	case ctx.Err() != nil:
-		return "interrupted"
 	}
 	return ""
 }

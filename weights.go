@@ -2,6 +2,7 @@ package eos
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/edge-of-stability/eos/linalg"
@@ -23,10 +24,7 @@ func dtypeName[T linalg.Float]() string {
 func saveWeights[T linalg.Float](path string, m *net.Model[T], theta []T, meta map[string]string) error {
 	var ts []tensorfile.Tensor
 	for _, t := range m.Tensors() {
-		d := make([]float64, t.Len)
-		for i, v := range theta[t.Offset : t.Offset+t.Len] {
-			d[i] = float64(v)
-		}
+		d := toFloat64(theta[t.Offset : t.Offset+t.Len])
 		ts = append(ts, tensorfile.Tensor{Name: t.Name, DType: dtypeName[T](), Shape: t.Shape, Data: d})
 	}
 	if err := tensorfile.WriteSafetensors(path, ts, meta); err != nil {
@@ -36,7 +34,8 @@ func saveWeights[T linalg.Float](path string, m *net.Model[T], theta []T, meta m
 }
 
 // loadWeights fills theta from a safetensors file whose names, shapes and
-// dtypes must match the model exactly (F32 or F64, cast to T).
+// dtypes must match the model exactly (F32 or F64, cast to T), and whose
+// values must all be finite.
 func loadWeights[T linalg.Float](path string, m *net.Model[T], theta []T) error {
 	ts, _, err := tensorfile.ReadSafetensors(path)
 	if err != nil {
@@ -56,8 +55,11 @@ func loadWeights[T linalg.Float](path string, m *net.Model[T], theta []T) error 
 			return fmt.Errorf("--init-from %s: tensor %q has shape %v, the %s net needs %v", path, w.Name, t.Shape, m.Arch.Name, w.Shape)
 		}
 		for i, v := range t.Data {
-			theta[w.Offset+i] = T(v)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("--init-from %s: tensor %q holds %v at index %d", path, w.Name, v, i)
+			}
 		}
+		fromFloat64(theta[w.Offset:w.Offset+w.Len], t.Data)
 		delete(byName, w.Name)
 	}
 	for name := range byName {

@@ -134,7 +134,7 @@ func loadCIFAR(dir, name string, want int) (Split, error) {
 	if _, err := os.Stat(archive); !errors.Is(err, fs.ErrNotExist) {
 		return loadCIFARArchive(archive, name, want)
 	}
-	return Split{}, fmt.Errorf("%s: CIFAR-10 not found: tried %s and %s; run `eos data fetch cifar10` or point --data/EOS_DATA at the folder holding %s",
+	return Split{}, fmt.Errorf("%s: CIFAR-10 not found: tried %s and %s; run `eos data fetch cifar10` or point --data-dir or EOS_DATA at the folder holding %s",
 		name, first, archive, cifarFolder)
 }
 

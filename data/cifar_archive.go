@@ -14,8 +14,9 @@ import (
 	"strings"
 )
 
-// maxCIFAREntry bounds the size of an archive entry read into memory.
-const maxCIFAREntry = 1 << 28
+// maxCIFAREntry bounds the size of an archive entry read into memory: a
+// CIFAR-10 batch holds 10,000 records.
+const maxCIFAREntry = 10_000 * cifarRecord
 
 // loadCIFARArchive reads CIFAR-10 straight from the official
 // cifar-10-binary.tar.gz, streaming tar and gzip without extracting. Training
@@ -28,8 +29,13 @@ func loadCIFARArchive(archive, name string, want int) (Split, error) {
 		return Split{}, fmt.Errorf("%s: opening %s: %w", name, archive, err)
 	}
 	defer f.Close()
+	return readCIFARArchive(f, archive, name, want)
+}
+
+// readCIFARArchive is loadCIFARArchive on the archive's bytes from r.
+func readCIFARArchive(r io.Reader, archive, name string, want int) (Split, error) {
 	h := sha256.New()
-	raw := io.TeeReader(f, h)
+	raw := io.TeeReader(r, h)
 	zr, err := gzip.NewReader(raw)
 	if err != nil {
 		return Split{}, fmt.Errorf("%s: reading %s: %w", name, archive, err)

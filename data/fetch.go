@@ -34,10 +34,12 @@ var cifar10Source = source{
 // w (a progress bar when w is a terminal, plain lines otherwise); url
 // overrides the source (tests). An existing good file is not fetched again.
 // The download goes to a temporary file in dir, renamed into place only once
-// its SHA-256 matches, so a failed or cut download leaves nothing behind.
-func Fetch(ctx context.Context, name, dir, url string, w io.Writer) error {
+// its SHA-256 matches, so a failed or cut download leaves nothing behind (not
+// even dir, when Fetch created it). Another name is an error wrapping
+// ErrUnknownDataset.
+func Fetch(ctx context.Context, name, dir, url string, w io.Writer) (err error) {
 	if name != "cifar10" {
-		return fmt.Errorf("fetching %q: only cifar10 can be fetched (the other datasets are generated)", name)
+		return fmt.Errorf("fetching %q: %w: only cifar10 can be fetched (the other datasets are generated)", name, ErrUnknownDataset)
 	}
 	src := cifar10Source
 	if url != "" {
@@ -53,6 +55,13 @@ func Fetch(ctx context.Context, name, dir, url string, w io.Writer) error {
 		fmt.Fprintf(w, "%s: %s has SHA-256 %s, want %s; fetching it again\n", name, dest, sum, src.sha256)
 	case !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("fetching %s: checking %s: %w", name, dest, err)
+	}
+	if _, serr := os.Stat(dir); errors.Is(serr, fs.ErrNotExist) {
+		defer func() {
+			if err != nil {
+				os.Remove(dir) // only if empty, as it was made
+			}
+		}()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("fetching %s: creating %s: %w", name, dir, err)
@@ -79,6 +88,9 @@ func download(ctx context.Context, src source, dest string, progress progressWri
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("requesting %s: HTTP %s", src.url, resp.Status)
+	}
+	if resp.ContentLength >= 0 && resp.ContentLength != src.size {
+		return fmt.Errorf("requesting %s: the server offers %d bytes, want %d (a different file?)", src.url, resp.ContentLength, src.size)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.part")
 	if err != nil {

@@ -138,10 +138,12 @@ func TestFetchFailuresLeaveNothing(t *testing.T) {
 		path      string
 		corrupt   bool
 		wantError []string
+		sizeOff   int64
 	}{
-		{"checksum mismatch", false, "/" + cifarArchive, true, []string{"SHA-256", "want"}},
-		{"connection cut", true, "/" + cifarArchive, false, []string{"cut off", strconv.Itoa(len(body))}},
-		{"not found", false, "/missing.tar.gz", false, []string{"404"}},
+		{"wrong size", false, "/" + cifarArchive, false, []string{"offers " + strconv.Itoa(len(body)) + " bytes", "want " + strconv.Itoa(len(body)+1)}, 1},
+		{"checksum mismatch", false, "/" + cifarArchive, true, []string{"SHA-256", "want"}, 0},
+		{"connection cut", true, "/" + cifarArchive, false, []string{"cut off", strconv.Itoa(len(body))}, 0},
+		{"not found", false, "/missing.tar.gz", false, []string{"404"}, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -149,8 +151,9 @@ func TestFetchFailuresLeaveNothing(t *testing.T) {
 			if tc.corrupt {
 				cifar10Source.sha256 = strings.Repeat("0", 64)
 			}
+			cifar10Source.size += tc.sizeOff
 			srv, _ := fetchServer(t, body, tc.cut)
-			dir := t.TempDir()
+			dir := filepath.Join(t.TempDir(), "data")
 			err := Fetch(context.Background(), "cifar10", dir, srv.URL+tc.path, &strings.Builder{})
 			if err == nil {
 				t.Fatal("no error")
@@ -167,7 +170,9 @@ func TestFetchFailuresLeaveNothing(t *testing.T) {
 					t.Errorf("error %q does not name the expected and actual checksums", err)
 				}
 			}
-			assertEmpty(t, dir)
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("the failed fetch left the data directory %s behind (%v)", dir, err)
+			}
 		})
 	}
 }

@@ -70,7 +70,7 @@ outer:
 // archive returns the fixture as an official-layout tar.gz whose entries come
 // in a scrambled order (test batch first, the last training batch before the
 // first, an unrelated file in between).
-func (f cifarFixture) archive(t *testing.T) []byte {
+func (f cifarFixture) archive(t testing.TB) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)

@@ -102,7 +102,7 @@ func Dir(flagValue string) (string, error) {
 	}
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("finding the data directory (set --data or EOS_DATA): %w", err)
+		return "", fmt.Errorf("finding the data directory (set --data-dir or EOS_DATA): %w", err)
 	}
 	return filepath.Join(cache, "eos"), nil
 }

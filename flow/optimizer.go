@@ -18,6 +18,10 @@ type Optimizer[T linalg.Float] interface {
 	Step(theta, grad []T, lr float64)
 	// Reset zeroes the momentum buffer (a no-op for plain GD).
 	Reset()
+	// State is the optimiser's memory between steps, the momentum buffer
+	// (nil for plain GD): reading it saves the optimiser and writing into it
+	// restores one.
+	State() []T
 }
 
 // NewOptimizer returns the optimiser called name for n parameters:
@@ -73,6 +77,8 @@ func (o *gd[T]) Step(theta, grad []T, lr float64) {
 
 func (o *gd[T]) Reset() {}
 
+func (o *gd[T]) State() []T { return nil }
+
 // momentum is heavy-ball (Polyak) or Nesterov momentum in PyTorch's form
 // (no dampening).
 type momentum[T linalg.Float] struct {
@@ -102,6 +108,8 @@ func (o *momentum[T]) Step(theta, grad []T, lr float64) {
 }
 
 func (o *momentum[T]) Reset() { clear(o.buf) }
+
+func (o *momentum[T]) State() []T { return o.buf }
 
 // checkLens panics when theta or grad does not hold n parameters: a caller
 // bug that would otherwise corrupt the update silently.

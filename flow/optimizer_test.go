@@ -193,3 +193,35 @@ func TestThresholdFormulas(t *testing.T) {
 		t.Errorf("unknown optimiser threshold = %v, want NaN", got)
 	}
 }
+
+func TestStateRestoresAnOptimizer(t *testing.T) {
+	grads := [][]float64{{3, 4}, {-1, 0.5}, {0.25, -2}}
+	for _, name := range []string{"gd", "polyak", "nesterov"} {
+		// One optimiser takes three steps; a second is restored from the first's state after one.
+		a, _ := NewOptimizer[float64](name, 0.9, 2)
+		b, _ := NewOptimizer[float64](name, 0.9, 2)
+		ta := []float64{1, -2}
+		a.Step(ta, grads[0], 0.1)
+		tb := append([]float64(nil), ta...)
+		if (a.State() == nil) != (name == "gd") {
+			t.Fatalf("%s: State() = %v", name, a.State())
+		}
+		copy(b.State(), a.State())
+		for _, g := range grads[1:] {
+			a.Step(ta, g, 0.1)
+			b.Step(tb, g, 0.1)
+		}
+		if ta[0] != tb[0] || ta[1] != tb[1] {
+			t.Errorf("%s: restored optimiser reaches %v, the original %v", name, tb, ta)
+		}
+		if name != "gd" {
+			fresh, _ := NewOptimizer[float64](name, 0.9, 2)
+			tf := append([]float64(nil), tb...)
+			fresh.Step(tf, grads[0], 0.1)
+			b.Step(tb, grads[0], 0.1)
+			if tf[0] == tb[0] {
+				t.Errorf("%s: the state makes no difference to a step", name)
+			}
+		}
+	}
+}

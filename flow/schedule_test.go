@@ -1,9 +1,12 @@
 package flow
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/edge-of-stability/eos/internal/fuzzseed"
 )
 
 func TestParseDrop(t *testing.T) {
@@ -68,4 +71,22 @@ func TestScheduleValidate(t *testing.T) {
 			t.Errorf("Validate(%+v): no error", s)
 		}
 	}
+}
+
+// FuzzParseDrop feeds arbitrary text to the --lr-drop parser: what it
+// accepts is a valid drop that reads back the same from its own formatting.
+func FuzzParseDrop(f *testing.F) {
+	fuzzseed.Add(f, "1000:0.5", " 10 : 2 ", "100", "-1:0.5", "5:0", "5:NaN", "5:1e309", ":")
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDrop(s)
+		if err != nil {
+			return
+		}
+		if d.validate() != nil {
+			t.Fatalf("%q accepted as the invalid %+v", s, d)
+		}
+		if again, err := ParseDrop(fmt.Sprintf("%d:%v", d.Step, d.Factor)); err != nil || again != d {
+			t.Fatalf("%q: %+v formats and reads back as %+v, %v", s, d, again, err)
+		}
+	})
 }

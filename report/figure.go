@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"io"
@@ -121,7 +122,7 @@ func useLogY(p *panel) {
 
 // logTicks marks a log axis at powers of ten, adding labelled 2× and 5×
 // marks, then every integer multiple, when the range spans too few powers of
-// ten to show two labels.
+// ten to show three labels.
 type logTicks struct{}
 
 // Ticks implements plot.Ticker.
@@ -143,7 +144,7 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 				ticks = append(ticks, t)
 			}
 		}
-		if n >= 2 {
+		if n >= 3 {
 			return ticks
 		}
 	}
@@ -210,6 +211,24 @@ func makeLegendRoom(p *panel) {
 	p.Y.Max = lo + (hi-lo)/(1-frac)
 }
 
+// ErrFormat is wrapped by the error for a plot format other than png and svg.
+var ErrFormat = errors.New("unsupported plot format")
+
+// ParseFormats reads a comma-separated list of plot formats ("png,svg"),
+// each png or svg (a leading dot and case are ignored); another is an error
+// wrapping ErrFormat.
+func ParseFormats(list string) ([]string, error) {
+	var formats []string
+	for _, f := range strings.Split(list, ",") {
+		f = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(f), "."))
+		if f != "png" && f != "svg" {
+			return nil, fmt.Errorf("%w %q (want png or svg)", ErrFormat, f)
+		}
+		formats = append(formats, f)
+	}
+	return formats, nil
+}
+
 // saveColumn draws panels stacked top to bottom on one figure, each with room
 // made for its legend, and writes it to prefix.<format> for each format
 // ("png" or "svg"; none means "png"), returning the paths written.
@@ -224,22 +243,21 @@ func saveColumn(panels []*panel, prefix string, formats []string) ([]string, err
 	}
 	tiles := draw.Tiles{Rows: len(panels), Cols: 1, PadY: vg.Points(10), PadTop: vg.Points(4),
 		PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(10)}
+	formats, err := ParseFormats(strings.Join(formats, ","))
+	if err != nil {
+		return nil, fmt.Errorf("plotting %s: %w", prefix, err)
+	}
 	var paths []string
 	for _, f := range formats {
-		var c vg.CanvasWriterTo
-		switch strings.ToLower(strings.TrimPrefix(f, ".")) {
-		case "png":
+		var c vg.CanvasWriterTo = vgsvg.New(figWidth, figHeight)
+		if f == "png" {
 			c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(pngDPI))}
-		case "svg":
-			c = vgsvg.New(figWidth, figHeight)
-		default:
-			return paths, fmt.Errorf("plotting %s: unsupported format %q (want png or svg)", prefix, f)
 		}
 		dc := draw.New(c)
 		for i, cs := range plot.Align(grid, tiles, dc) {
 			panels[i].Draw(cs[0])
 		}
-		path := prefix + "." + strings.ToLower(strings.TrimPrefix(f, "."))
+		path := prefix + "." + f
 		if err := atomicfile.Write(path, func(w io.Writer) error { _, err := c.WriteTo(w); return err }); err != nil {
 			return paths, err
 		}

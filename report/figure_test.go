@@ -45,9 +45,10 @@ func TestLinearTicks(t *testing.T) {
 }
 
 // TestLogTicks checks every labelled tick of a log axis lies in range and at
-// least two are labelled, even within one decade.
+// least three are labelled (two in a range narrower than one step of the
+// first digit), even within one decade.
 func TestLogTicks(t *testing.T) {
-	for _, r := range [][2]float64{{1e-4, 10}, {0.3, 0.9}, {0.31, 0.39}, {2, 2000}} {
+	for _, r := range [][2]float64{{1e-4, 10}, {0.3, 0.9}, {0.31, 0.39}, {2, 2000}, {0.105, 0.7}} {
 		n := 0
 		for _, tk := range (logTicks{}).Ticks(r[0], r[1]) {
 			if tk.Value < r[0]*(1-1e-9) || tk.Value > r[1]*(1+1e-9) {
@@ -57,8 +58,8 @@ func TestLogTicks(t *testing.T) {
 				n++
 			}
 		}
-		if n < 2 {
-			t.Errorf("range %v: %d labelled ticks", r, n)
+		if want := map[bool]int{true: 2, false: 3}[r[1]/r[0] < 1.5]; n < want {
+			t.Errorf("range %v: %d labelled ticks, want %d", r, n, want)
 		}
 	}
 }

@@ -13,8 +13,7 @@ func TestLoadGD(t *testing.T) {
 	metrics := "step,train_loss,train_acc,test_loss,test_acc,elapsed_s,lr,threshold\n" +
 		"0,2.5,0.1,2.6,0.1,0.5,0.01,200\n" +
 		"1,2.4,0.12,,,0.9,0.01,200\r\n" + // CRLF and empty test cells
-		"2,2.3,0.13,,,1.3,0.01,200\n" +
-		"3,2.2,0.1" // a run killed mid-line
+		"2,2.3,0.13,,,1.3,0.01,200\n"
 	eigs := "step,lambda1,lambda2,eta_lambda1,hvps,seconds\n0,5,3,0.05,40,0.2\n2,7,4,0.07,40,0.2\n"
 	iterates := [][]float64{{1, 2, 3, 4}, {5, 6, 7, 8}}
 	r := mustLoad(t, writeRun(t, gdConfig(0.01), metrics, eigs, iterates))
@@ -103,6 +102,7 @@ func TestLoadErrors(t *testing.T) {
 		{"empty metrics", func(d string) { write(d, "metrics.csv", "step,train_lo") }, "metrics.csv", "no complete header line"},
 		{"metrics without step", func(d string) { write(d, "metrics.csv", "tick,train_loss\n0,1\n") }, "metrics.csv", `no "step" column`},
 		{"bad number", func(d string) { write(d, "metrics.csv", "step,train_loss\n0,1\n1,x\n2,3\n") }, "metrics.csv", `line 3, column train_loss: "x" is not a number`},
+		{"torn row", func(d string) { write(d, "metrics.csv", "step,train_loss\n0,1\n1,0.") }, "metrics.csv", "line 3 is torn"},
 		{"short line", func(d string) { write(d, "metrics.csv", "step,train_loss\n0\n1,3\n") }, "metrics.csv", "line 2 has 1 cells, header has 2"},
 		{"eigs without lambda1", func(d string) { write(d, "eigs.csv", "step,lambda\n0,1\n") }, "eigs.csv", `no "lambda1" column`},
 		{"bad iterates", func(d string) { write(d, "iterates.npy", "not numpy") }, "iterates.npy", "magic"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot/plotter"
@@ -47,7 +48,8 @@ func Plot(runs []*Run, prefix string, formats []string) ([]string, error) {
 	loss.Title.Text = title
 	acc := newPanel(xLabel, "train accuracy")
 	sharp := newPanel(xLabel, "sharpness λ1")
-	haveAcc, haveThreshold := false, false
+	haveAcc, haveThreshold, haveLambda2 := false, false, false
+	var constant []string // a constant threshold's "2/η = 8"
 	for i, r := range runs {
 		c := runColor(i)
 		label := r.Label()
@@ -66,18 +68,49 @@ func Plot(runs []*Run, prefix string, formats []string) ([]string, error) {
 		if l != nil {
 			sharp.legend(label, l)
 		}
-		if addStepLine(sharp, r.thresholds(byTime), r.lastX(byTime), c) != nil {
+		if addLine(sharp, r.series(r.Eigs, "lambda2", byTime, isFinite), lighter(c), vg.Points(1)) != nil {
+			haveLambda2 = true
+		}
+		if th := r.thresholds(byTime); addStepLine(sharp, th, r.lastX(byTime), c) != nil {
 			haveThreshold = true
+			if len(th) == 1 {
+				constant = append(constant, r.thresholdFormula()+" = "+strconv.FormatFloat(th[0].Y, 'g', 4, 64))
+			}
 		}
 	}
+	if haveLambda2 {
+		sharp.Y.Label.Text = "sharpness λ1, λ2 (lighter)"
+	}
 	if haveThreshold {
-		sharp.legend("stability threshold (dotted)", &plotter.Line{LineStyle: dotted(color.Gray{Y: 80})})
+		name := "stability threshold (dotted)"
+		if len(runs) == 1 && len(constant) == 1 {
+			name = "stability threshold " + constant[0] + " (dotted)"
+		}
+		sharp.legend(name, &plotter.Line{LineStyle: dotted(color.Gray{Y: 80})})
 	}
 	useLogY(loss)
 	if !haveAcc {
 		acc.Y.Label.Text = "train accuracy (not recorded)"
 	}
 	return saveColumn([]*panel{loss, acc, sharp}, prefix, formats)
+}
+
+// thresholdFormula is the stability threshold's formula for the run's optimizer.
+func (r *Run) thresholdFormula() string {
+	switch r.Str("opt") {
+	case "polyak":
+		return "(2+2β)/η"
+	case "nesterov":
+		return "(2+2β)/(η(1+2β))"
+	}
+	return "2/η"
+}
+
+// lighter is c blended halfway to white, for a run's secondary lines.
+func lighter(c color.Color) color.Color {
+	r, g, b, _ := c.RGBA()
+	mix := func(v uint32) uint8 { return uint8((v>>8 + 255) / 2) }
+	return color.RGBA{R: mix(r), G: mix(g), B: mix(b), A: 255}
 }
 
 // timeLabel labels a time axis on which GD runs are placed.

@@ -25,6 +25,8 @@ func TestPlotKinds(t *testing.T) {
 		strings []string // text the SVG must contain
 	}{
 		{"gd", []*Run{gdA, gdB, gdM}, []string{"cifar10-5k, fc-tanh, mse loss", "GD η=0.01", "GD η=0.02", "Polyak η=0.01 β=0.9", "step (iterations)", "sharpness λ1"}},
+		{"one gd", []*Run{gdA}, []string{"stability threshold 2/η = 200 (dotted)", "sharpness λ1, λ2 (lighter)"}},
+		{"one polyak", []*Run{gdM}, []string{"stability threshold (2+2β)/η = 200 (dotted)"}},
 		{"flow", []*Run{flow}, []string{"gradient flow", "time t"}},
 		{"mixed", []*Run{gdA, flow}, []string{"GD η=0.01", "gradient flow", "time t"}},
 		{"regression", []*Run{reg}, []string{"chebyshev", "not recorded"}},
@@ -41,6 +43,9 @@ func TestPlotKinds(t *testing.T) {
 				t.Fatalf("paths = %v", paths)
 			}
 			checkPNG(t, paths[0], runColor(0))
+			if c.name == "one gd" {
+				checkPNG(t, paths[0], lighter(runColor(0))) // λ2
+			}
 			if len(c.runs) > 1 {
 				checkPNG(t, paths[0], runColor(len(c.runs)-1))
 			}

@@ -45,17 +45,26 @@ func (t Table) Column(name string) []float64 {
 var errNoHeader = errors.New("no complete header line")
 
 // readTable reads a numeric CSV file with a header line. A last line without
-// its terminating newline is the trace of an interrupted writer and is
-// dropped; every complete line must have one cell per column, each empty or a
-// number (NaN and ±Inf included).
+// its terminating newline is a torn row, the trace of a writer cut off (a
+// full disk), and an error, as is every line without one cell per column,
+// each empty or a number (NaN and ±Inf included).
 func readTable(path string) (Table, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return Table{}, fmt.Errorf("reading table: %w", err)
 	}
+	return parseTable(path, raw)
+}
+
+// parseTable is readTable on the contents raw of the file path.
+func parseTable(path string, raw []byte) (Table, error) {
 	end := bytes.LastIndexByte(raw, '\n')
 	if end < 0 {
 		return Table{}, fmt.Errorf("reading %s: %w", path, errNoHeader)
+	}
+	if end != len(raw)-1 {
+		return Table{}, fmt.Errorf("reading %s: line %d is torn (no newline at its end: its writer was cut off); `eos run --resume` cuts it back",
+			path, bytes.Count(raw, []byte{'\n'})+1)
 	}
 	lines := strings.Split(string(raw[:end]), "\n")
 	var t Table
@@ -80,6 +89,7 @@ func readTable(path string) (Table, error) {
 				row[i] = math.NaN()
 				continue
 			}
+			var err error
 			if row[i], err = strconv.ParseFloat(c, 64); err != nil {
 				return Table{}, fmt.Errorf("reading %s: line %d, column %s: %q is not a number", path, n+2, t.Columns[i], c)
 			}

@@ -3,6 +3,7 @@ package tensorfile
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -91,6 +92,9 @@ func (a *NPYAppender) Flush() error {
 	return nil
 }
 
+// Rows is the number of rows appended (including those still buffered).
+func (a *NPYAppender) Rows() int { return a.rows }
+
 // Close flushes and closes the file. Closing twice is an error.
 func (a *NPYAppender) Close() error {
 	if a.f == nil {
@@ -106,4 +110,50 @@ func (a *NPYAppender) Close() error {
 		return fmt.Errorf("closing %s: %w", a.path, cerr)
 	}
 	return nil
+}
+
+// OpenNPYAppender reopens an appender's file at path to go on appending
+// after its first rows rows, which it keeps; rows beyond them (written after
+// a checkpoint) are cut off and the header rewritten. The file must be a
+// C-order '<f8' .npy file of cols columns holding at least rows rows.
+func OpenNPYAppender(path string, cols, rows int) (*NPYAppender, error) {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return nil, fmt.Errorf("reopening %s: %w", path, err)
+	}
+	fail := func(format string, a ...any) (*NPYAppender, error) {
+		f.Close()
+		return nil, fmt.Errorf("reopening %s: %s", path, fmt.Sprintf(format, a...))
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return fail("%v", err)
+	}
+	pre := make([]byte, min(st.Size(), 1<<17))
+	if _, err := io.ReadFull(f, pre); err != nil {
+		return fail("%v", err)
+	}
+	h, start, err := parseNPYPreamble(pre)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if h.descr != "<f8" || h.fortran || len(h.shape) != 2 || h.shape[1] != cols {
+		return fail("want a C-order <f8 array of %d columns, found %s %v", cols, h.descr, h.shape)
+	}
+	end := int64(start) + int64(rows)*int64(cols)*8
+	if rows < 0 || h.shape[0] < rows || st.Size() < end {
+		return fail("holds %d rows (%d bytes), want at least %d", h.shape[0], st.Size(), rows)
+	}
+	if err := f.Truncate(end); err != nil {
+		return fail("%v", err)
+	}
+	if _, err := f.Seek(end, io.SeekStart); err != nil {
+		return fail("%v", err)
+	}
+	a := &NPYAppender{path: path, f: f, w: bufio.NewWriterSize(f, 1<<16), cols: cols, rows: rows, headerLen: start}
+	if err := a.Flush(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return a, nil
 }

@@ -104,3 +104,53 @@ func TestNPYAppenderErrors(t *testing.T) {
 		t.Errorf("wrong row length: error = %v", err)
 	}
 }
+
+func TestOpenNPYAppenderCutsBackAndGoesOn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "iterates.npy")
+	row := func(r int) []float64 { return []float64{float64(r), 1 / float64(r+1)} }
+	a, err := CreateNPYAppender(path, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range 5 {
+		if err := a.Append(row(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Reopen after 3 rows, as a resume from a checkpoint at row 3 does, and append two different rows.
+	b, err := OpenNPYAppender(path, 2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readRows(t, path, 3, 2)
+	for r := 10; r < 12; r++ {
+		if err := b.Append(row(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := readRows(t, path, 5, 2)
+	var want []float64
+	for _, r := range []int{0, 1, 2, 10, 11} {
+		want = append(want, row(r)...)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("after reopening: %v, want %v", got, want)
+	}
+	if info, _ := os.Stat(path); info.Size() != 64*((info.Size()-5*16)/64)+5*16 {
+		t.Errorf("file of %d bytes has bytes beyond its 5 rows", info.Size())
+	}
+	for _, c := range []struct{ cols, rows int }{{3, 2}, {2, 6}, {2, -1}} {
+		if _, err := OpenNPYAppender(path, c.cols, c.rows); err == nil {
+			t.Errorf("OpenNPYAppender(cols %d, rows %d) of a 5×2 file: no error", c.cols, c.rows)
+		}
+	}
+	if _, err := OpenNPYAppender(filepath.Join(t.TempDir(), "none.npy"), 2, 0); err == nil {
+		t.Error("OpenNPYAppender of a missing file: no error")
+	}
+}

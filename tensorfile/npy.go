@@ -120,27 +120,9 @@ func ReadNPY(path string) (shape []int, data []float64, err error) {
 
 // parseNPY decodes a whole .npy file held in raw.
 func parseNPY(raw []byte) ([]int, []float64, error) {
-	if len(raw) < 10 || string(raw[:6]) != npyMagic {
-		return nil, nil, errors.New("not a .npy file: missing \\x93NUMPY magic")
-	}
-	var hlen, start int
-	switch raw[6] {
-	case 1:
-		hlen, start = int(binary.LittleEndian.Uint16(raw[8:])), 10
-	case 2, 3:
-		if len(raw) < 12 {
-			return nil, nil, errors.New("truncated header")
-		}
-		hlen, start = int(binary.LittleEndian.Uint32(raw[8:])), 12
-	default:
-		return nil, nil, fmt.Errorf("unsupported format version %d.%d", raw[6], raw[7])
-	}
-	if hlen > len(raw)-start {
-		return nil, nil, fmt.Errorf("truncated header: needs %d bytes, file has %d after the preamble", hlen, len(raw)-start)
-	}
-	h, err := parseNPYDict(string(raw[start : start+hlen]))
+	h, start, err := parseNPYPreamble(raw)
 	if err != nil {
-		return nil, nil, fmt.Errorf("bad header: %w", err)
+		return nil, nil, err
 	}
 	size, err := npyElemSize(h.descr)
 	if err != nil {
@@ -150,7 +132,7 @@ func parseNPY(raw []byte) ([]int, []float64, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("bad header: %w", err)
 	}
-	body := raw[start+hlen:]
+	body := raw[start:]
 	if int64(len(body)) < int64(n)*int64(size) {
 		return nil, nil, fmt.Errorf("truncated data: shape %v needs %d bytes, file has %d", h.shape, n*size, len(body))
 	}
@@ -159,6 +141,34 @@ func parseNPY(raw []byte) ([]int, []float64, error) {
 		data = fortranToC(h.shape, data)
 	}
 	return h.shape, data, nil
+}
+
+// parseNPYPreamble decodes the magic, version and header dict at the start
+// of raw and returns the dict and the offset where the data begins.
+func parseNPYPreamble(raw []byte) (npyDict, int, error) {
+	if len(raw) < 10 || string(raw[:6]) != npyMagic {
+		return npyDict{}, 0, errors.New("not a .npy file: missing \\x93NUMPY magic")
+	}
+	var hlen, start int
+	switch raw[6] {
+	case 1:
+		hlen, start = int(binary.LittleEndian.Uint16(raw[8:])), 10
+	case 2, 3:
+		if len(raw) < 12 {
+			return npyDict{}, 0, errors.New("truncated header")
+		}
+		hlen, start = int(binary.LittleEndian.Uint32(raw[8:])), 12
+	default:
+		return npyDict{}, 0, fmt.Errorf("unsupported format version %d.%d", raw[6], raw[7])
+	}
+	if hlen > len(raw)-start {
+		return npyDict{}, 0, fmt.Errorf("truncated header: needs %d bytes, file has %d after the preamble", hlen, len(raw)-start)
+	}
+	h, err := parseNPYDict(string(raw[start : start+hlen]))
+	if err != nil {
+		return npyDict{}, 0, fmt.Errorf("bad header: %w", err)
+	}
+	return h, start + hlen, nil
 }
 
 // fortranToC reorders column-major data of the given shape into row-major.

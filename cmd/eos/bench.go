@@ -20,7 +20,7 @@ type benchTiming struct {
 }
 
 func cmdBench(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", "eos bench [options]", stderr)
+	fs := newFlagSet("bench", "eos bench [options]", stdout, stderr)
 	n := fs.Int("n", 5000, "examples (random CIFAR-shaped bytes: no data files needed)")
 	arch := fs.String("arch", "fc-tanh", "architecture")
 	dtype := fs.String("dtype", "float32", "float32 or float64")

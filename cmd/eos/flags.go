@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,17 +22,18 @@ var errHelp = errors.New("help shown")
 type flagSet struct {
 	*flag.FlagSet
 	synopsis string
-	stderr   io.Writer
+	// stdout receives --help, stderr the one-line errors.
+	stdout, stderr io.Writer
 	// args are the positional arguments, wherever they stood among the options.
 	args []string
 }
 
 // newFlagSet makes the option set of subcommand name.
-func newFlagSet(name, synopsis string, stderr io.Writer) *flagSet {
+func newFlagSet(name, synopsis string, stdout, stderr io.Writer) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {} // parse prints the usage for --help only
-	return &flagSet{FlagSet: fs, synopsis: synopsis, stderr: stderr}
+	return &flagSet{FlagSet: fs, synopsis: synopsis, stdout: stdout, stderr: stderr}
 }
 
 // printUsage prints the synopsis and the options, spelled --name as users
@@ -40,7 +44,7 @@ func (fs *flagSet) printUsage() {
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
 	opts := strings.ReplaceAll("\n"+b.String(), "\n  -", "\n  --")
-	fmt.Fprintf(fs.stderr, "Usage: %s\n\nOptions:%s", fs.synopsis, opts)
+	fmt.Fprintf(fs.stdout, "Usage: %s\n\nOptions:%s", fs.synopsis, opts)
 }
 
 // parse parses args, options and positional arguments in any order
@@ -97,12 +101,34 @@ func (l intList) Set(s string) error {
 	return nil
 }
 
-// selectKernel applies --kernel (or EOS_KERNEL) once flags are parsed.
+// kernelLevels are the kernel levels of every architecture.
+var kernelLevels = []string{"generic", "avx2", "avx512", "neon"}
+
+// selectKernel applies --kernel (or EOS_KERNEL) once flags are parsed. A
+// level of another architecture is "not supported by this CPU".
 func selectKernel(level string) error {
+	if level == "" {
+		level = os.Getenv("EOS_KERNEL")
+	}
+	here := slices.ContainsFunc(asm.Levels(), func(l asm.Level) bool { return l.Name == level })
+	if slices.Contains(kernelLevels, level) && !here {
+		return fmt.Errorf("--kernel %s: not supported by this CPU (%s); supported levels: %s", level, runtime.GOARCH, supportedLevels())
+	}
 	if err := asm.Select(level); err != nil {
 		return fmt.Errorf("--kernel: %w", err)
 	}
 	return nil
+}
+
+// supportedLevels names the kernel levels this machine supports.
+func supportedLevels() string {
+	var names []string
+	for _, l := range asm.Levels() {
+		if l.Supported {
+			names = append(names, l.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // defaultThreads is the default number of worker goroutines: one per CPU.

@@ -33,6 +33,11 @@ Usage:
 // errUsage marks errors already explained to the user; exit status 2.
 var errUsage = errors.New("usage")
 
+// exitStatus is an exit status for an outcome already explained to the user.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -64,9 +69,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	err := cmd(args[1:], stdout, stderr)
+	var status exitStatus
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &status):
+		return int(status)
 	case errors.Is(err, errHelp):
 		return 0
 	case errors.Is(err, errUsage):

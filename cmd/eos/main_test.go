@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -31,6 +32,14 @@ func TestBadInputIsOneLineAndStatus2(t *testing.T) {
 		{"plot"},
 		{"compare", "onlyone"},
 		{"data", "fetch"},
+		{"data", "fetch", "cifar100"},
+		{"plot", "--format", "pdf", "somewhere"},
+		{"compare", "--format", "pdf", "a", "b"},
+		{"run", "--checkpoint-every", "-1"},
+		{"run", "--resume", "/nonexistent/run"},
+		{"run", "--kernel", foreignKernel()},
+		{"run", "--beta", "0.9"},
+		{"run", "--tick", "0.5"},
 	}
 	for _, args := range cases {
 		dir := t.TempDir()
@@ -49,6 +58,21 @@ func TestBadInputIsOneLineAndStatus2(t *testing.T) {
 	}
 }
 
+// foreignKernel is a kernel level of another architecture.
+func foreignKernel() string {
+	if runtime.GOARCH == "arm64" {
+		return "avx2"
+	}
+	return "neon"
+}
+
+func TestForeignKernelIsNotSupportedRatherThanUnknown(t *testing.T) {
+	code, _, stderr := runCLI("run", "--kernel", foreignKernel())
+	if code != 2 || !strings.Contains(stderr, "not supported by this CPU") {
+		t.Errorf("--kernel %s: status %d, stderr %q", foreignKernel(), code, stderr)
+	}
+}
+
 func TestHelpExitsZero(t *testing.T) {
 	for _, args := range [][]string{{"help"}, {"run", "--help"}, {"flow", "-h"}, {"plot", "--help"}} {
 		code, stdout, stderr := runCLI(args...)
@@ -56,8 +80,8 @@ func TestHelpExitsZero(t *testing.T) {
 			t.Errorf("eos %v: status %d, output %q", args, code, stdout+stderr)
 		}
 	}
-	if _, _, stderr := runCLI("run", "--help"); !strings.Contains(stderr, "--max-steps") || !strings.Contains(stderr, "--physical-batch") {
-		t.Errorf("run --help lacks the reference's option names: %s", stderr)
+	if _, stdout, _ := runCLI("run", "--help"); !strings.Contains(stdout, "--max-steps") || !strings.Contains(stdout, "--physical-batch") {
+		t.Errorf("run --help lacks the reference's option names on stdout: %s", stdout)
 	}
 }
 
@@ -127,5 +151,18 @@ func TestProfilesAreWritten(t *testing.T) {
 	}
 	if code, _, _ := runCLI("run", "--results", dir, "--cpuprofile", "a", "--memprofile", "b"); code == 0 {
 		t.Fatal("--cpuprofile with --memprofile accepted")
+	}
+}
+
+func TestDivergedRunSaysSoAndIsPlotted(t *testing.T) {
+	results := t.TempDir()
+	code, stdout, stderr := runCLI("run", "--results", results, "--widths", "16", "--lr", "1e12", "--max-steps", "50", "--neigs", "0", "--plot")
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	if code != 1 || !strings.HasPrefix(lines[len(lines)-1], "eos run: diverged at step ") || !strings.Contains(lines[len(lines)-1], "(loss ") {
+		t.Fatalf("status %d, stderr %q; want status 1 and a line saying where it diverged", code, stderr)
+	}
+	dir := filepath.Join(results, "synth-cifar", "fc-tanh", "seed_0", "mse", "gd", "lr_1000000000000.0")
+	if _, err := os.Stat(filepath.Join(dir, "plot.png")); err != nil || !strings.Contains(stdout, "plot.png") {
+		t.Fatalf("no plot of the diverged run: %v (stdout %q)", err, stdout)
 	}
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/edge-of-stability/eos"
 	"github.com/edge-of-stability/eos/data"
@@ -50,6 +54,10 @@ func addConfigFlags(fs *flagSet, c *eos.Config, o *runOptions, isFlow bool) {
 	fs.IntVar(&c.IterateFreq, "iterate-freq", 0, "project the iterates every N steps")
 	fs.StringVar(&c.Results, "results", c.Results, "root of the results tree ($EOS_RESULTS sets the default)")
 	fs.BoolVar(&c.Overwrite, "overwrite", false, "replace an existing run directory")
+	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", 0, "write checkpoint.safetensors every N steps (0 = only when interrupted)")
+	fs.Float64Var(&c.CheckpointMinutes, "checkpoint-minutes", 0, "write checkpoint.safetensors every M minutes (0 = off)")
+	fs.BoolVar(&c.KeepCheckpoint, "keep-checkpoint", false, "keep the checkpoint when the run finishes")
+	fs.StringVar(&c.Resume, "resume", "", "continue the interrupted run in `DIR` from its checkpoint (its settings come from DIR/config.json)")
 	fs.StringVar(&o.kernel, "kernel", "", "kernel level: auto, generic, avx2, avx512, neon (default $EOS_KERNEL, else auto)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to `file`")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile to `file`")
@@ -88,6 +96,11 @@ func cmdFlow(args []string, stdout, stderr io.Writer) error {
 	return runExperiment("flow", true, args, stdout, stderr)
 }
 
+// resumeFlags are the options that may accompany --resume: they change how
+// the run is carried out, not its results.
+var resumeFlags = map[string]bool{"resume": true, "threads": true, "data-dir": true, "kernel": true,
+	"plot": true, "cpuprofile": true, "memprofile": true}
+
 // runExperiment parses the options of run or flow and carries the experiment out.
 func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Writer) error {
 	cfg := eos.DefaultConfig()
@@ -98,13 +111,22 @@ func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Wr
 		cfg.Opt = "flow"
 	}
 	var o runOptions
-	fs := newFlagSet(name, "eos "+name+" [options]", stderr)
+	fs := newFlagSet(name, "eos "+name+" [options]", stdout, stderr)
 	addConfigFlags(fs, &cfg, &o, isFlow)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if len(fs.args) > 0 {
 		return fs.fail("unexpected argument %q", fs.args[0])
+	}
+	if err := checkFlowOnly(fs, cfg); err != nil {
+		return err
+	}
+	if cfg.Resume != "" {
+		var err error
+		if cfg, err = resumeConfig(fs, cfg, &o, stderr); err != nil {
+			return err
+		}
 	}
 	if err := cfg.Validate(); err != nil {
 		return fs.fail("%v", err)
@@ -116,7 +138,7 @@ func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signalContext()
 	defer stop()
 	progress := newProgress(stderr, cfg)
 	res, err := eos.Run(ctx, cfg, progress.observe)
@@ -124,22 +146,98 @@ func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Wr
 	if perr := stopProfile(); err == nil {
 		err = perr
 	}
+	var div *eos.DivergedError
+	if err != nil && !errors.As(err, &div) {
+		return err
+	}
+	if o.plot && res != nil {
+		if perr := plotRun(res.Dir, stdout); err == nil {
+			err = perr
+		}
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "results: %s (%s after %d %s)\n", res.Dir, res.Stop, res.Steps, map[bool]string{false: "steps", true: "ticks"}[isFlow])
-	if o.plot {
-		run, err := report.Load(res.Dir)
-		if err != nil {
-			return err
+	if res.Stop == "interrupted" {
+		code := exitTempFail
+		cause := "cancelled"
+		var sc signalCause
+		if errors.As(context.Cause(ctx), &sc) {
+			code, cause = sc.exitCode(), sc.name
 		}
-		files, err := report.Plot([]*report.Run{run}, res.Dir+"/plot", []string{"png", "svg"})
-		if err != nil {
-			return err
+		fmt.Fprintf(stderr, "eos %s: interrupted by %s at %s %d; checkpoint written: continue with eos %s --resume %s\n",
+			name, cause, progress.unit, res.Steps, name, res.Dir)
+		return exitStatus(code)
+	}
+	fmt.Fprintln(stdout, progress.summary(res))
+	fmt.Fprintf(stdout, "results: %s\n", res.Dir)
+	return nil
+}
+
+// checkFlowOnly refuses the flow's options on a GD run, where they would be ignored.
+func checkFlowOnly(fs *flagSet, cfg eos.Config) error {
+	var ignored []string
+	fs.Visit(func(f *flag.Flag) {
+		if !cfg.IsFlow() && slices.Contains([]string{"tick", "max-time", "alpha", "max-step"}, f.Name) {
+			ignored = append(ignored, "--"+f.Name)
 		}
-		for _, f := range files {
-			fmt.Fprintf(stdout, "plot: %s\n", f)
+	})
+	if len(ignored) > 0 {
+		return fs.fail("%s: only for gradient flow (eos flow, or --opt flow), not --opt %s", strings.Join(ignored, ", "), cfg.Opt)
+	}
+	return nil
+}
+
+// resumeConfig is the config of the run that --resume names in parsed,
+// refusing options that would change its results.
+func resumeConfig(fs *flagSet, parsed eos.Config, o *runOptions, stderr io.Writer) (eos.Config, error) {
+	dir := parsed.Resume
+	var bad []string
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) {
+		set[f.Name] = true
+		if !resumeFlags[f.Name] {
+			bad = append(bad, "--"+f.Name)
 		}
+	})
+	if len(bad) > 0 {
+		return parsed, fs.fail("%s cannot be given with --resume: the run's settings come from %s",
+			strings.Join(bad, ", "), filepath.Join(dir, "config.json"))
+	}
+	cfg, kernel, err := eos.LoadConfig(dir)
+	if err != nil {
+		return parsed, fs.fail("--resume: %v", err)
+	}
+	cfg.Resume = dir
+	if set["threads"] {
+		cfg.Threads = parsed.Threads
+	}
+	if set["data-dir"] {
+		cfg.DataDir = parsed.DataDir
+	}
+	// The run's own kernel level gives bitwise the same results; another machine may lack it.
+	if !set["kernel"] && os.Getenv("EOS_KERNEL") == "" {
+		if err := selectKernel(kernel); err != nil {
+			fmt.Fprintf(stderr, "eos %s: warning: the run used kernel %s, not available here (results may differ in the last bits)\n", fs.Name(), kernel)
+		} else {
+			o.kernel = kernel
+		}
+	}
+	return cfg, nil
+}
+
+// plotRun writes plot.png and plot.svg into a run directory.
+func plotRun(dir string, stdout io.Writer) error {
+	run, err := report.Load(dir)
+	if err != nil {
+		return err
+	}
+	files, err := report.Plot([]*report.Run{run}, filepath.Join(dir, "plot"), []string{"png", "svg"})
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		fmt.Fprintf(stdout, "plot: %s\n", f)
 	}
 	return nil
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 
 	"github.com/edge-of-stability/eos"
 	"github.com/edge-of-stability/eos/asm"
@@ -16,7 +16,7 @@ import (
 )
 
 func cmdData(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("data", "eos data fetch [options] cifar10", stderr)
+	fs := newFlagSet("data", "eos data fetch [options] cifar10", stdout, stderr)
 	dir := fs.String("data-dir", "", "data directory (default $EOS_DATA, else the user cache dir/eos)")
 	url := fs.String("url", "", "download from this URL instead of the official one")
 	if err := fs.parse(args); err != nil {
@@ -31,7 +31,9 @@ func cmdData(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := data.Fetch(ctx, fs.args[1], d, *url, stderr); err != nil {
+	if err := data.Fetch(ctx, fs.args[1], d, *url, stderr); errors.Is(err, data.ErrUnknownDataset) {
+		return fs.fail("%v", err)
+	} else if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "data: %s\n", d)
@@ -39,7 +41,7 @@ func cmdData(args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdPlot(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("plot", "eos plot [options] DIR...", stderr)
+	fs := newFlagSet("plot", "eos plot [options] DIR...", stdout, stderr)
 	out := fs.String("out", "", "output file prefix (default DIR/plot for one run, ./eos-plot for several)")
 	formats := fs.String("format", "png,svg", "comma-separated formats: png, svg")
 	if err := fs.parse(args); err != nil {
@@ -47,6 +49,10 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(fs.args) == 0 {
 		return fs.fail("name at least one result directory")
+	}
+	plotFormats, err := report.ParseFormats(*formats)
+	if err != nil {
+		return fs.fail("--format: %v", err)
 	}
 	var runs []*report.Run
 	for _, dir := range fs.args {
@@ -63,7 +69,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 			prefix = filepath.Join(fs.args[0], "plot")
 		}
 	}
-	files, err := report.Plot(runs, prefix, strings.Split(*formats, ","))
+	files, err := report.Plot(runs, prefix, plotFormats)
 	if err != nil {
 		return err
 	}
@@ -74,7 +80,7 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdCompare(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("compare", "eos compare [options] GD_DIR FLOW_DIR", stderr)
+	fs := newFlagSet("compare", "eos compare [options] GD_DIR FLOW_DIR", stdout, stderr)
 	out := fs.String("out", "", "output prefix for compare.csv and plots (default GD_DIR/compare)")
 	formats := fs.String("format", "png,svg", "comma-separated plot formats: png, svg")
 	if err := fs.parse(args); err != nil {
@@ -82,6 +88,10 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(fs.args) != 2 {
 		return fs.fail("want two result directories: a GD run and a flow run")
+	}
+	plotFormats, err := report.ParseFormats(*formats)
+	if err != nil {
+		return fs.fail("--format: %v", err)
 	}
 	gd, err := report.Load(fs.args[0])
 	if err != nil {
@@ -102,7 +112,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	if err := c.WriteCSV(prefix + ".csv"); err != nil {
 		return err
 	}
-	files, err := c.Plot(prefix, strings.Split(*formats, ","))
+	files, err := c.Plot(prefix, plotFormats)
 	if err != nil {
 		return err
 	}
@@ -119,7 +129,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdInfo(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("info", "eos info [--kernel LEVEL]", stderr)
+	fs := newFlagSet("info", "eos info [--kernel LEVEL]", stdout, stderr)
 	kernel := fs.String("kernel", "", "kernel level to select: auto, generic, avx2, avx512, neon")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -134,7 +144,7 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdVersion(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("version", "eos version", stderr)
+	fs := newFlagSet("version", "eos version", stdout, stderr)
 	if err := fs.parse(args); err != nil {
 		return err
 	}

@@ -1,0 +1,195 @@
+package eos
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/edge-of-stability/eos/linalg"
+	"github.com/edge-of-stability/eos/tensorfile"
+)
+
+// CheckpointName is the checkpoint file in a run directory.
+const CheckpointName = "checkpoint.safetensors"
+
+// checkpointFormat names the layout of a checkpoint's tensors and metadata.
+const checkpointFormat = "eos-checkpoint-1"
+
+// checkpoint is the state of a run at the top of its loop, before step (or
+// tick) Step is measured: everything a resumed run needs to write the same
+// files as an uninterrupted one.
+type checkpoint struct {
+	// step is the number of updates made (GD) or ticks recorded (flow).
+	step int
+	// lambda is the latest sharpness (NaN before the first); h the flow's RK4 step size.
+	lambda, h float64
+	// solves is the number of eigen-solves made (every coldEvery-th starts cold).
+	solves int
+	// elapsed is the run's wall time so far, in seconds.
+	elapsed float64
+	// metricsBytes and eigsBytes are the lengths of metrics.csv and eigs.csv, iterateRows the rows of iterates.npy.
+	metricsBytes, eigsBytes int64
+	iterateRows             int
+	// theta are the weights, momentum the optimiser's buffer (nil for GD and flow), eigvecs the
+	// eigen-solver's warm start (the previous solve's eigenvectors).
+	theta, momentum []float64
+	eigvecs         [][]float64
+}
+
+// writeCheckpoint writes c to dir/checkpoint.safetensors atomically, the
+// weights and momentum in dtype (F32 or F64, rounding c's slices in place),
+// with a SHA-256 of its contents in the metadata.
+func writeCheckpoint(dir, dtype string, c checkpoint) error {
+	ts := []tensorfile.Tensor{{Name: "theta", DType: dtype, Shape: []int{len(c.theta)}, Data: c.theta}}
+	if c.momentum != nil {
+		ts = append(ts, tensorfile.Tensor{Name: "momentum", DType: dtype, Shape: []int{len(c.momentum)}, Data: c.momentum})
+	}
+	if len(c.eigvecs) > 0 {
+		flat := slices.Concat(c.eigvecs...)
+		ts = append(ts, tensorfile.Tensor{Name: "eigvecs", DType: "F64", Shape: []int{len(c.eigvecs), len(c.eigvecs[0])}, Data: flat})
+	}
+	meta := map[string]string{
+		"format":        checkpointFormat,
+		"step":          strconv.Itoa(c.step),
+		"lambda":        num(c.lambda),
+		"h":             num(c.h),
+		"solves":        strconv.Itoa(c.solves),
+		"elapsed_s":     num(c.elapsed),
+		"metrics_bytes": strconv.FormatInt(c.metricsBytes, 10),
+		"eigs_bytes":    strconv.FormatInt(c.eigsBytes, 10),
+		"iterate_rows":  strconv.Itoa(c.iterateRows),
+		"program":       "eos " + ProgramVersion(),
+	}
+	for _, t := range ts {
+		if t.DType == "F32" { // the checksum covers the values as stored
+			for i, v := range t.Data {
+				t.Data[i] = float64(float32(v))
+			}
+		}
+	}
+	meta["checksum"] = checkpointChecksum(ts, meta)
+	if err := tensorfile.WriteSafetensors(filepath.Join(dir, CheckpointName), ts, meta); err != nil {
+		return fmt.Errorf("writing checkpoint: %w", err)
+	}
+	return nil
+}
+
+// readCheckpoint reads dir/checkpoint.safetensors, checking its checksum,
+// that its weights are n values of dtype, and that it holds a momentum
+// buffer exactly when withMomentum.
+func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, error) {
+	path := filepath.Join(dir, CheckpointName)
+	ts, meta, err := tensorfile.ReadSafetensors(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return checkpoint{}, settingError{fmt.Errorf("--resume %s: no %s there (a run writes one when interrupted, or with --checkpoint-every / --checkpoint-minutes)", dir, CheckpointName)}
+	}
+	if err != nil {
+		return checkpoint{}, fmt.Errorf("reading checkpoint: %w", err)
+	}
+	bad := func(format string, a ...any) (checkpoint, error) {
+		return checkpoint{}, fmt.Errorf("checkpoint %s: %s", path, fmt.Sprintf(format, a...))
+	}
+	if meta["format"] != checkpointFormat {
+		return bad("format %q, want %q", meta["format"], checkpointFormat)
+	}
+	if sum := checkpointChecksum(ts, meta); sum != meta["checksum"] {
+		return bad("checksum mismatch (the file is damaged)")
+	}
+	var c checkpoint
+	for _, t := range ts {
+		switch t.Name {
+		case "theta":
+			c.theta = t.Data
+		case "momentum":
+			c.momentum = t.Data
+		case "eigvecs":
+			if len(t.Shape) != 2 {
+				return bad("eigvecs has shape %v, want [K, n]", t.Shape)
+			}
+			for i := range t.Shape[0] {
+				c.eigvecs = append(c.eigvecs, t.Data[i*t.Shape[1]:(i+1)*t.Shape[1]])
+			}
+		}
+		if t.Name != "eigvecs" && t.DType != dtype {
+			return bad("tensor %s is %s, the run is %s", t.Name, t.DType, dtype)
+		}
+	}
+	switch {
+	case len(c.theta) != n:
+		return bad("%d weights, the network has %d", len(c.theta), n)
+	case withMomentum != (c.momentum != nil) || c.momentum != nil && len(c.momentum) != n:
+		return bad("momentum buffer of %d values does not fit the optimiser", len(c.momentum))
+	case len(c.eigvecs) > 0 && len(c.eigvecs[0]) != n:
+		return bad("eigenvectors of %d entries, the network has %d parameters", len(c.eigvecs[0]), n)
+	}
+	ints := map[string]*int{"step": &c.step, "solves": &c.solves, "iterate_rows": &c.iterateRows}
+	for k, p := range ints {
+		if *p, err = strconv.Atoi(meta[k]); err != nil || *p < 0 {
+			return bad("metadata %s = %q", k, meta[k])
+		}
+	}
+	sizes := map[string]*int64{"metrics_bytes": &c.metricsBytes, "eigs_bytes": &c.eigsBytes}
+	for k, p := range sizes {
+		if *p, err = strconv.ParseInt(meta[k], 10, 64); err != nil || *p < 0 {
+			return bad("metadata %s = %q", k, meta[k])
+		}
+	}
+	floats := map[string]*float64{"lambda": &c.lambda, "h": &c.h, "elapsed_s": &c.elapsed}
+	for k, p := range floats {
+		if *p, err = strconv.ParseFloat(meta[k], 64); err != nil {
+			return bad("metadata %s = %q", k, meta[k])
+		}
+	}
+	return c, nil
+}
+
+// checkpointChecksum is the SHA-256 of the tensors' names, dtypes, shapes
+// and values and of every metadata entry but the checksum itself.
+func checkpointChecksum(ts []tensorfile.Tensor, meta map[string]string) string {
+	h := sha256.New()
+	for _, t := range ts {
+		fmt.Fprintf(h, "%s %s %v\n", t.Name, t.DType, t.Shape)
+		buf := make([]byte, 0, 8*len(t.Data))
+		for _, v := range t.Data {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+		}
+		h.Write(buf)
+	}
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		if k != "checksum" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s=%s\n", k, meta[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// toFloat64 copies xs into a new float64 slice (nil stays nil).
+func toFloat64[T linalg.Float](xs []T) []float64 {
+	if xs == nil {
+		return nil
+	}
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// fromFloat64 copies src into dst, converting to T.
+func fromFloat64[T linalg.Float](dst []T, src []float64) {
+	for i, x := range src {
+		dst[i] = T(x)
+	}
+}
