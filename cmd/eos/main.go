@@ -53,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"plot":    cmdPlot,
 		"compare": cmdCompare,
 		"sweep":   cmdSweep,
+		"collect": cmdCollect,
 		"bench":   cmdBench,
 		"info":    cmdInfo,
 		"version": cmdVersion,
