@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -164,4 +165,116 @@ func (c *Collection) WriteCSV(w io.Writer) error {
 		return fmt.Errorf("writing the collection: %w", err)
 	}
 	return nil
+}
+
+// ReadCollection reads a CSV file that WriteCSV wrote.
+func ReadCollection(path string) (*Collection, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the collection: %w", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if len(rows) == 0 || !slices.Contains(rows[0], "run_id") {
+		return nil, fmt.Errorf("reading %s: not a CSV written by eos collect (no run_id column)", path)
+	}
+	return &Collection{Columns: rows[0], Rows: rows[1:]}, nil
+}
+
+// column returns the index of the named column, or -1.
+func (c *Collection) column(name string) int { return slices.Index(c.Columns, name) }
+
+// Varying returns the columns among candidates whose value is not the same
+// in every row, in the order of candidates.
+func (c *Collection) Varying(candidates []string) []string {
+	var out []string
+	for _, name := range candidates {
+		i := c.column(name)
+		if i >= 0 && slices.ContainsFunc(c.Rows, func(r []string) bool { return r[i] != c.Rows[0][i] }) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Series returns the figure y against the setting x, one series per
+// combination of the values of the by columns (in order of first
+// appearance), each x holding the figures of every row there (the seeds).
+func (c *Collection) Series(x, y string, by []string) ([]report.SweepSeries, error) {
+	xi, yi := c.column(x), c.column(y)
+	switch {
+	case xi < 0:
+		return nil, fmt.Errorf("no column %q to plot against (columns: %s)", x, strings.Join(c.Columns, ", "))
+	case yi < 0:
+		return nil, fmt.Errorf("no column %q to plot (columns: %s)", y, strings.Join(c.Columns, ", "))
+	}
+	var byIdx []int
+	for _, b := range by {
+		i := c.column(b)
+		if i < 0 {
+			return nil, fmt.Errorf("no column %q to group by", b)
+		}
+		byIdx = append(byIdx, i)
+	}
+	var series []report.SweepSeries
+	var keys [][]string // each series' values of the by columns
+	index := map[string]int{}
+	for _, r := range c.Rows {
+		xv, err := strconv.ParseFloat(r[xi], 64)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %q is not a number", x, r[xi])
+		}
+		yv := math.NaN()
+		if r[yi] != "" {
+			if yv, err = strconv.ParseFloat(r[yi], 64); err != nil {
+				return nil, fmt.Errorf("column %s: %q is not a number", y, r[yi])
+			}
+		}
+		var parts, key []string
+		for k, i := range byIdx {
+			parts = append(parts, by[k]+"="+r[i])
+			key = append(key, r[i])
+		}
+		label := strings.Join(parts, " ")
+		if label == "" {
+			label = "all runs"
+		}
+		s, ok := index[label]
+		if !ok {
+			s = len(series)
+			index[label] = s
+			series = append(series, report.SweepSeries{Label: label})
+			keys = append(keys, key)
+		}
+		ser := &series[s]
+		j, found := slices.BinarySearch(ser.X, xv)
+		if !found {
+			ser.X = slices.Insert(ser.X, j, xv)
+			ser.Y = slices.Insert(ser.Y, j, nil)
+		}
+		ser.Y[j] = append(ser.Y[j], yv)
+	}
+	order := make([]int, len(series))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return slices.CompareFunc(keys[a], keys[b], compareValues) })
+	sorted := make([]report.SweepSeries, len(series))
+	for i, k := range order {
+		sorted[i] = series[k]
+	}
+	return sorted, nil
+}
+
+// compareValues orders two setting values, numerically when both are numbers.
+func compareValues(a, b string) int {
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	if errA == nil && errB == nil {
+		return cmp.Compare(x, y)
+	}
+	return strings.Compare(a, b)
 }

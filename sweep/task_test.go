@@ -145,3 +145,33 @@ func TestK8sManifest(t *testing.T) {
 		t.Errorf("volumes %v", s.Template.Spec.Volumes)
 	}
 }
+
+func TestSeriesGroupsSeedsIntoLinesSortedByValue(t *testing.T) {
+	c := &Collection{
+		Columns: []string{"run_id", "dir", "lr", "seed", "widths", "fig"},
+		Rows: [][]string{
+			{"a", "d1", "0.2", "0", "100", "3"},
+			{"b", "d2", "0.1", "0", "100", "1"},
+			{"c", "d3", "0.1", "1", "100", "2"},
+			{"d", "d4", "0.1", "0", "16", "5"},
+			{"e", "d5", "0.2", "1", "100", ""},
+		},
+	}
+	if v := c.Varying([]string{"lr", "seed", "widths", "run_id", "nope"}); fmt.Sprint(v) != "[lr seed widths run_id]" {
+		t.Errorf("varying %v", v)
+	}
+	s, err := c.Series("lr", "fig", []string{"widths"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s) != 2 || s[0].Label != "widths=16" || s[1].Label != "widths=100" {
+		t.Fatalf("series %+v", s)
+	}
+	w100 := s[1]
+	if fmt.Sprint(w100.X) != "[0.1 0.2]" || fmt.Sprint(w100.Y) != "[[1 2] [3 NaN]]" {
+		t.Errorf("widths=100: %+v", w100)
+	}
+	if _, err := c.Series("lr", "nope", nil); err == nil {
+		t.Error("an unknown figure accepted")
+	}
+}

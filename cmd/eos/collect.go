@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/edge-of-stability/eos"
 	"github.com/edge-of-stability/eos/internal/atomicfile"
+	"github.com/edge-of-stability/eos/report"
 	"github.com/edge-of-stability/eos/sweep"
 )
 
@@ -60,5 +62,41 @@ func cmdCollect(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "eos collect: %d runs into %s\n", len(c.Rows), *out)
+	return nil
+}
+
+// plotSweep draws eos plot --sweep from one eos collect CSV, or from the
+// runs under the directories named.
+func plotSweep(fs *flagSet, out, x, y, by string, formats []string, stdout io.Writer) error {
+	var c *sweep.Collection
+	var err error
+	if st, statErr := os.Stat(fs.args[0]); len(fs.args) == 1 && statErr == nil && !st.IsDir() {
+		c, err = sweep.ReadCollection(fs.args[0])
+	} else {
+		c, err = sweep.Collect(fs.args, collectSettings())
+	}
+	if err != nil {
+		return err
+	}
+	groups := c.Varying(slices.DeleteFunc(collectSettings(), func(k string) bool {
+		return k == x || slices.Contains([]string{"seed", "threads", "threshold", "num_params", "train_examples", "kind"}, k)
+	}))
+	if by != "" {
+		groups = strings.Split(by, ",")
+	}
+	series, err := c.Series(x, y, groups)
+	if err != nil {
+		return fs.fail("%v", err)
+	}
+	if out == "" {
+		out = "eos-sweep"
+	}
+	files, err := report.PlotSweep(series, x, y, out, formats)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		fmt.Fprintln(stdout, f)
+	}
 	return nil
 }

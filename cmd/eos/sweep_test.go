@@ -76,6 +76,17 @@ func TestSweepRunLocallyTwiceThenCollect(t *testing.T) {
 	if len(ids) != 4 {
 		t.Errorf("run ids %v, want 4 distinct", ids)
 	}
+	fig := filepath.Join(dir, "fig")
+	code, stdout, stderr = runCLI("plot", "--sweep", csvPath, "--y", "final_train_loss", "--out", fig, "--format", "png")
+	if code != 0 || strings.TrimSpace(stdout) != fig+".png" {
+		t.Fatalf("plot --sweep: status %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if st, err := os.Stat(fig + ".png"); err != nil || st.Size() == 0 {
+		t.Errorf("no sweep figure: %v", err)
+	}
+	if code, _, stderr = runCLI("plot", "--sweep", out, "--x", "nope", "--out", fig); code != 2 || !strings.Contains(stderr, `"nope"`) {
+		t.Errorf("plot --sweep --x nope: status %d, %q", code, stderr)
+	}
 }
 
 func TestSweepRunPicksTheArrayTasksRun(t *testing.T) {
