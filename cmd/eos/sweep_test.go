@@ -163,3 +163,22 @@ func TestSweepSlurmAndK8sFiles(t *testing.T) {
 		t.Errorf("k8s: status %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// TestDeployExampleIsCurrent checks that deploy/k8s/lr-seeds.json is what
+// eos sweep k8s writes for deploy/k8s/lr-seeds.toml (the command in
+// deploy/k8s/README.md).
+func TestDeployExampleIsCurrent(t *testing.T) {
+	grid := filepath.Join("..", "..", "deploy", "k8s", "lr-seeds.toml")
+	code, stdout, stderr := runCLI("sweep", "k8s", grid, "--image", "ghcr.io/edge-of-stability/eos:latest",
+		"--parallelism", "4", "--cpus-per-task", "2", "--mem", "1G")
+	if code != 0 {
+		t.Fatalf("status %d: %s", code, stderr)
+	}
+	want, err := os.ReadFile(filepath.Join("..", "..", "deploy", "k8s", "lr-seeds.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout != string(want) {
+		t.Error("deploy/k8s/lr-seeds.json is stale: regenerate it with the command in deploy/k8s/README.md")
+	}
+}
