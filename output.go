@@ -2,9 +2,7 @@ package eos
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -57,16 +55,7 @@ func prepareDir(dir string, overwrite bool) error {
 }
 
 // writeJSON writes v as indented JSON to path, atomically.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
-	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
-}
+func writeJSON(path string, v any) error { return atomicfile.WriteJSON(path, v) }
 
 // csvLog is a CSV file that is appended to and flushed row by row, so a
 // killed run leaves every completed row readable.

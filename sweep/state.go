@@ -149,7 +149,7 @@ func Do(ctx context.Context, out string, spec Spec, run Runner) (Outcome, error)
 	for _, s := range spec.Settings {
 		rec.Settings[s.Key] = s.Value
 	}
-	if err := writeJSON(filepath.Join(dir, specFile), rec); err != nil {
+	if err := atomicfile.WriteJSON(filepath.Join(dir, specFile), rec); err != nil {
 		return 0, err
 	}
 	resultDir, err := run(ctx, spec, dir)
@@ -166,7 +166,7 @@ func Do(ctx context.Context, out string, spec Spec, run Runner) (Outcome, error)
 	}
 	host, _ := os.Hostname()
 	m := marker{ID: spec.ID, Index: spec.Index, Result: rel, MetricsSHA256: sum, Finished: time.Now().UTC().Format(time.RFC3339), Host: host}
-	if err := writeJSON(filepath.Join(dir, doneFile), m); err != nil {
+	if err := atomicfile.WriteJSON(filepath.Join(dir, doneFile), m); err != nil {
 		return 0, err
 	}
 	return outcome, nil
@@ -184,16 +184,4 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("checksum of %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// writeJSON writes v as indented JSON to path, atomically.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
-	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
 }

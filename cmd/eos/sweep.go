@@ -309,24 +309,32 @@ func (fs *flagSet) isSet(name string) bool {
 	return set
 }
 
-// clusterJob reads the options that Slurm and Kubernetes jobs share.
-type clusterJob struct {
-	cpus        *int
-	mem         *string
-	maxParallel *int
+// clusterCommand is a sweep subcommand that writes a cluster job: Slurm's
+// or Kubernetes', with the options they share.
+type clusterCommand struct {
+	*sweepCommand
+	cpus         *int
+	mem          *string
+	maxParallel  *int
+	parallelName string
 }
 
-// addClusterFlags registers the shared cluster options on c.
-func addClusterFlags(c *sweepCommand, parallelName string) clusterJob {
-	return clusterJob{
-		cpus:        c.fs.Int("cpus-per-task", 2, "CPUs of each task, also each run's --threads"),
-		mem:         c.fs.String("mem", "", "memory of each task, e.g. 4G (default: the cluster's)"),
-		maxParallel: c.fs.Int(parallelName, 0, "tasks running at once (0 = as many as the cluster allows)"),
+// newClusterCommand makes eos sweep name, whose cap on the tasks running at
+// once is the option parallelName.
+func newClusterCommand(name, synopsis, parallelName string, stderr io.Writer) *clusterCommand {
+	c := newSweepCommand(name, synopsis, stderr)
+	return &clusterCommand{
+		sweepCommand: c,
+		cpus:         c.fs.Int("cpus-per-task", 2, "CPUs of each task, also each run's --threads"),
+		mem:          c.fs.String("mem", "", "memory of each task, e.g. 4G (default: the cluster's)"),
+		maxParallel:  c.fs.Int(parallelName, 0, "tasks running at once (0 = as many as the cluster allows)"),
+		parallelName: parallelName,
 	}
 }
 
-// job checks the shared options and returns the job over c's grid.
-func (j clusterJob) job(c *sweepCommand, parallelName string) (sweep.Job, error) {
+// job checks the shared options and returns the job over the grid.
+func (j *clusterCommand) job() (sweep.Job, error) {
+	c, parallelName := j.sweepCommand, j.parallelName
 	switch {
 	case *j.cpus < 1:
 		return sweep.Job{}, c.fs.fail("--cpus-per-task %d: want >= 1", *j.cpus)
@@ -340,8 +348,7 @@ func (j clusterJob) job(c *sweepCommand, parallelName string) (sweep.Job, error)
 }
 
 func sweepSlurm(args []string, stdout, stderr io.Writer) error {
-	c := newSweepCommand("slurm", "GRID.toml [options] [--submit]", stderr)
-	shared := addClusterFlags(c, "max-parallel")
+	c := newClusterCommand("slurm", "GRID.toml [options] [--submit]", "max-parallel", stderr)
 	partition := c.fs.String("partition", "", "Slurm partition (default: the cluster's)")
 	limit := c.fs.String("time", "", "time limit of each task, e.g. 1:00:00 (default: the partition's)")
 	binary := c.fs.String("eos", "", "the eos binary the tasks run (default: this one)")
@@ -349,7 +356,7 @@ func sweepSlurm(args []string, stdout, stderr io.Writer) error {
 	if err := c.parse(args); err != nil {
 		return err
 	}
-	j, err := shared.job(c, "max-parallel")
+	j, err := c.job()
 	if err != nil {
 		return err
 	}
@@ -393,8 +400,7 @@ func sweepSlurm(args []string, stdout, stderr io.Writer) error {
 }
 
 func sweepK8s(args []string, stdout, stderr io.Writer) error {
-	c := newSweepCommand("k8s", "GRID.toml --image IMG [options]", stderr)
-	shared := addClusterFlags(c, "parallelism")
+	c := newClusterCommand("k8s", "GRID.toml --image IMG [options]", "parallelism", stderr)
 	image := c.fs.String("image", "", "container image with eos on its PATH (required)")
 	claim := c.fs.String("claim", "eos-results", "PersistentVolumeClaim mounted at /results for the sweep directory")
 	output := c.fs.String("o", "", "write the manifest to this `file` (default: standard output)")
@@ -404,7 +410,7 @@ func sweepK8s(args []string, stdout, stderr io.Writer) error {
 	if *image == "" {
 		return c.fs.fail("--image is required")
 	}
-	j, err := shared.job(c, "parallelism")
+	j, err := c.job()
 	if err != nil {
 		return err
 	}
