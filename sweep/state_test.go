@@ -163,7 +163,8 @@ func TestMain(m *testing.M) {
 		Do(context.Background(), dir, g.Specs[1], func(ctx context.Context, s Spec, dir string) (string, error) {
 			fakeRun(2)(ctx, s, dir)
 			fmt.Println("running")
-			select {} // until killed
+			time.Sleep(time.Hour) // until killed
+			return "", errors.New("not killed within an hour")
 		})
 		os.Exit(3)
 	}
@@ -181,9 +182,9 @@ func TestAKilledTaskLeavesNoLockAndItsRunIsRedone(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	defer cmd.Process.Kill() // whatever happens below
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil || line != "running\n" {
-		cmd.Process.Kill()
 		t.Fatalf("task said %q, %v", line, err)
 	}
 	if o, err := Do(context.Background(), out, spec, fakeRun(3)); err != nil || o != Busy {
