@@ -40,6 +40,11 @@ func cmdCollect(args []string, stdout, stderr io.Writer) error {
 	if len(fs.args) == 0 {
 		return fs.fail("name at least one result or sweep directory")
 	}
+	for _, d := range fs.args {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			return fs.fail("%s is not a directory", d)
+		}
+	}
 	c, err := sweep.Collect(fs.args, collectSettings())
 	if err != nil {
 		return err

@@ -120,7 +120,7 @@ func TestSweepBadInputIsOneLineAndStatus2(t *testing.T) {
 		{"sweep"}, {"sweep", "frob"}, {"sweep", "plan"}, {"sweep", "plan", filepath.Join(dir, "missing.toml")},
 		{"sweep", "plan", bad}, {"sweep", "plan", badValue}, {"sweep", "run", grid, "--index", "4"},
 		{"sweep", "run", grid, "--shard", "2/2"}, {"sweep", "run", grid, "--index", "1", "--shard", "0/2"},
-		{"sweep", "slurm", grid, "--mem", "lots"}, {"sweep", "k8s", grid}, {"collect"},
+		{"sweep", "slurm", grid, "--mem", "lots"}, {"sweep", "k8s", grid}, {"collect"}, {"collect", filepath.Join(dir, "nope")},
 	} {
 		code, stdout, stderr := runCLI(args...)
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")
