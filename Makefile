@@ -8,7 +8,7 @@ ARCHPKGS = ./asm/ ./linalg/
 EOS_DATA ?= $(abspath ../shared/data)
 export EOS_DATA
 
-.PHONY: help build build-amd64 build-arm64 run test check-generate test-native test-purego test-arm64 test-slow fuzz bench bench-gemm lint
+.PHONY: help build build-amd64 build-arm64 run test check-generate test-native test-purego test-arm64 test-slurm test-slow fuzz bench bench-gemm lint
 
 help:
 	@echo "build        static binary ./$(BIN) for this machine (CGO_ENABLED=0)"
@@ -17,6 +17,7 @@ help:
 	@echo "run          build, then run the default experiment on the embedded dataset"
 	@echo "test         the test suite: check-generate, native, -tags purego, and linux/arm64 under qemu when installed"
 	@echo "check-generate  every asm/*_amd64.s is exactly what its avo generator asm/gen writes (go generate ./asm)"
+	@echo "test-slurm   eos sweep on a real one-node Slurm cluster (root; installs slurm-wlm and munge; fails under CI=true if it cannot)"
 	@echo "test-slow    the slower checks (build tag slow): CIFAR-10 edge-of-stability runs"
 	@echo "fuzz         every fuzz target for FUZZTIME (default $(FUZZTIME)) on top of its seed corpus in testdata/fuzz/"
 	@echo "bench        the benchmarks (GEMM, GD step, HVP, eigen-solver, RK4)"
@@ -58,6 +59,11 @@ test-arm64:
 	else \
 		echo "NOTE: qemu-aarch64-static not installed: arm64 kernel tests NOT run (apt-get install qemu-user-static)"; \
 	fi
+
+# A one-node Slurm cluster on this machine (daemons on 127.0.0.1, stopped at the end) runs a small grid
+# submitted by "eos sweep slurm --submit"; see .ci/test-slurm.
+test-slurm: build
+	bash .ci/test-slurm ./$(BIN)
 
 test-slow:
 	$(GO) test -count=1 -tags slow -timeout 60m $(PKGS)

@@ -3,6 +3,7 @@ module github.com/edge-of-stability/eos
 go 1.26
 
 require (
+	github.com/BurntSushi/toml v1.6.0
 	github.com/klauspost/cpuid/v2 v2.4.2
 	github.com/pkg/profile v1.7.0
 	github.com/schollz/progressbar/v3 v3.19.1

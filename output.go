@@ -83,16 +83,7 @@ func checkInitFromKept(cfg Config, dir string) error {
 }
 
 // writeJSON writes v as indented JSON to path, atomically.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
-	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
-}
+func writeJSON(path string, v any) error { return atomicfile.WriteJSON(path, v) }
 
 // readJSON decodes the JSON file path into v.
 func readJSON(path string, v any) error {

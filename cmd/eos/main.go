@@ -22,6 +22,9 @@ Usage:
   eos data fetch cifar10      download CIFAR-10 into the data directory
   eos plot [options] DIR...   plot loss, accuracy and sharpness of result directories
   eos compare GD_DIR FLOW_DIR compare a GD run with a gradient-flow run at matching times
+  eos sweep plan|list|run|slurm|k8s GRID.toml
+                              grids of runs: locally, as a Slurm job array or a Kubernetes Indexed Job
+  eos collect DIR...          one CSV row per run: settings, edge-of-stability figures, final losses
   eos bench [options]         time a GD step and a Hessian-vector product on this machine
   eos info                    CPU, cache sizes and the kernels chosen
   eos version                 program version
@@ -54,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		"data":    cmdData,
 		"plot":    cmdPlot,
 		"compare": cmdCompare,
+		"sweep":   cmdSweep,
+		"collect": cmdCollect,
 		"bench":   cmdBench,
 		"info":    cmdInfo,
 		"version": cmdVersion,

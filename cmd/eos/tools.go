@@ -41,9 +41,13 @@ func cmdData(args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdPlot(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("plot", "eos plot [options] DIR...", stdout, stderr)
-	out := fs.String("out", "", "output file prefix (default DIR/plot for one run, ./eos-plot for several)")
+	fs := newFlagSet("plot", "eos plot [options] DIR...  |  eos plot --sweep [--x S --y F --by S,S] CSV_OR_DIR...", stdout, stderr)
+	out := fs.String("out", "", "output file prefix (default DIR/plot for one run, ./eos-plot for several, ./eos-sweep with --sweep)")
 	formats := fs.String("format", "png,svg", "comma-separated formats: png, svg")
+	sweepFig := fs.Bool("sweep", false, "a summary figure of a sweep: a figure of eos collect against a setting, one line per other setting, seeds as a band")
+	x := fs.String("x", "lr", "with --sweep: the `setting` on the x axis")
+	y := fs.String("y", "edge_eta_lambda1_mean", "with --sweep: the `figure` on the y axis (a column of eos collect)")
+	by := fs.String("by", "", "with --sweep: comma-separated `settings`, one line per combination (default: every other setting that varies, but seed)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -53,6 +57,9 @@ func cmdPlot(args []string, stdout, stderr io.Writer) error {
 	plotFormats, err := report.ParseFormats(*formats)
 	if err != nil {
 		return fs.fail("--format: %v", err)
+	}
+	if *sweepFig {
+		return plotSweep(fs, *out, *x, *y, *by, plotFormats, stdout)
 	}
 	var runs []*report.Run
 	for _, dir := range fs.args {

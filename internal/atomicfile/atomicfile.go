@@ -5,6 +5,7 @@ package atomicfile
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -49,4 +50,16 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 		return fmt.Errorf("renaming into %s: %w", path, err)
 	}
 	return nil
+}
+
+// WriteJSON writes v as indented JSON with a final newline to path, atomically.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", filepath.Base(path), err)
+	}
+	return Write(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
 }

@@ -38,3 +38,19 @@ func TestWriteReplacesWholeFileOrNothing(t *testing.T) {
 		t.Fatalf("got %q, want second", b)
 	}
 }
+
+func TestWriteJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.json")
+	if err := WriteJSON(path, map[string]int{"a": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != "{\n  \"a\": 1\n}\n" {
+		t.Fatalf("wrote %q, %v", b, err)
+	}
+	if err := WriteJSON(path, make(chan int)); err == nil {
+		t.Fatal("an unencodable value was written")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "{\n  \"a\": 1\n}\n" {
+		t.Errorf("a failed write changed the file: %q", b)
+	}
+}
