@@ -228,7 +228,7 @@ func convOddShape[T float32 | float64](t *testing.T, name string, cin, cout, h, 
 
 // TestCNNFloat32 checks the float32 passes of cnn nets against float64.
 func TestCNNFloat32(t *testing.T) {
-	for _, name := range []string{"cnn-tanh", "cnn-avgpool-elu"} {
+	for _, name := range []string{"cnn-tanh", "cnn-avgpool-elu", "cnn-relu"} {
 		set := imageSet(4, 9, Shape{C: 3, H: 8, W: 8}, 10, true)
 		a, err := ParseArch(name, []int{6, 5}, InputShape(set), 10, InitStandard)
 		if err != nil {

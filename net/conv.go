@@ -49,23 +49,25 @@ func (l *conv2d[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 // pixels is the number of output positions P of one example.
 func (l *conv2d[T]) pixels() int { return l.outShape.H * l.outShape.W }
 
-// scratch: the group's patch matrix and its gradient, two C_out × g·P
-// products, and one standardised example for pixel input.
+// scratch: the group's patch matrix and its gradient, three C_out × g·P
+// products (the forward pass's output, σ' and σ″), and one standardised
+// example for pixel input.
 func (l *conv2d[T]) scratch() int {
 	n := l.group * l.pixels()
-	return 2*l.fanIn*n + 2*l.outs*n + l.inShape.Size()
+	return 2*l.fanIn*n + 3*l.outs*n + l.inShape.Size()
 }
 
-// buffers splits the worker scratch into col, dcol, two products and the
+// buffers splits the worker scratch into col, dcol, three products and the
 // example buffer.
-func (l *conv2d[T]) buffers(e *env[T]) (col, dcol, z1, z2, ex []T) {
+func (l *conv2d[T]) buffers(e *env[T]) (col, dcol, z1, z2, z3, ex []T) {
 	n := l.group * l.pixels()
 	s := e.scratch
 	col, s = s[:l.fanIn*n], s[l.fanIn*n:]
 	dcol, s = s[:l.fanIn*n], s[l.fanIn*n:]
 	z1, s = s[:l.outs*n], s[l.outs*n:]
 	z2, s = s[:l.outs*n], s[l.outs*n:]
-	return col, dcol, z1, z2, s[:l.inShape.Size()]
+	z3, s = s[:l.outs*n], s[l.outs*n:]
+	return col, dcol, z1, z2, z3, s[:l.inShape.Size()]
 }
 
 // example is input example i of x as floats (pixels standardised into buf).
@@ -267,32 +269,36 @@ func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, z, w2, z2, dcol [
 	}
 }
 
+// forward finishes each group's product (bias, activation, σ', σ″) in the
+// group's buffers, while they are in cache, then moves it to the examples.
 func (l *conv2d[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], second bool) {
-	col, _, z, _, buf := l.buffers(e)
-	p, size := l.pixels(), l.outShape.Size()
+	col, _, z, d1, d2, buf := l.buffers(e)
+	p := l.pixels()
 	f := &s.fin
 	l.groups(rows, func(lo, g int) {
 		n := g * p
 		l.groupCols(col, x, lo, g, buf)
-		e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, T(l.scale), weightOf(&l.affine, theta), l.fanIn, col, n, 0, z, n, nil)
-		l.scatter(s.act, z, lo, g)
-		for i := lo; i < lo+g; i++ {
-			a, b := i*size, (i+1)*size
-			*f = layerFinisher[T]{kind: finishForward, z: s.act[a:b], ld: p, bias: biasOf(&l.affine, theta), biasRows: true, act: l.act}
-			if l.act.f != nil {
-				f.d1 = s.d1[a:b]
-				if second {
-					f.d2 = s.d2[a:b]
-				}
+		*f = layerFinisher[T]{kind: finishForward, z: z, ld: n, bias: biasOf(&l.affine, theta), biasRows: true, act: l.act}
+		if l.act.f != nil {
+			f.d1 = d1
+			if second {
+				f.d2 = d2
 			}
-			f.Finish(0, l.outs, 0, p)
+		}
+		e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, T(l.scale), weightOf(&l.affine, theta), l.fanIn, col, n, 0, z, n, f)
+		l.scatter(s.act, z, lo, g)
+		if l.act.f != nil {
+			l.scatter(s.d1, d1, lo, g)
+			if second {
+				l.scatter(s.d2, d2, lo, g)
+			}
 		}
 	})
 	*f = layerFinisher[T]{}
 }
 
 func (l *conv2d[T]) backward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], grad []T, first bool, dx []T, fin linalg.Epilogue) {
-	col, dcol, z, _, buf := l.buffers(e)
+	col, dcol, z, _, _, buf := l.buffers(e)
 	p := l.pixels()
 	l.groups(rows, func(lo, g int) {
 		l.gather(z, s.dz, lo, g)
@@ -308,7 +314,7 @@ func (l *conv2d[T]) backward(e *env[T], theta []T, x operand[T], rows int, s *sl
 
 // rForward: R{z} = c·(V∗x + W∗R{x}) + R{b}, R{a} = σ'(z)·R{z}.
 func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T]) {
-	col, _, z, _, buf := l.buffers(e)
+	col, _, z, _, _, buf := l.buffers(e)
 	p, size := l.pixels(), l.outShape.Size()
 	scale := T(l.scale)
 	f := &s.fin
@@ -337,7 +343,7 @@ func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows
 // rBackward: R{dW} = c·(R{dz}·col(x)ᵀ + dz·col(R{x})ᵀ), R{db} = Σ R{dz},
 // R{dx} = col2im(c·(Wᵀ·R{dz} + Vᵀ·dz)).
 func (l *conv2d[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T], hv []T, first bool, rdx []T, fin linalg.Epilogue) {
-	col, dcol, rz, z, buf := l.buffers(e)
+	col, dcol, rz, z, _, buf := l.buffers(e)
 	p := l.pixels()
 	l.groups(rows, func(lo, g int) {
 		n := g * p
