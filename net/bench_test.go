@@ -3,8 +3,10 @@ package net
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/edge-of-stability/eos/data"
+	"github.com/edge-of-stability/eos/linalg"
 )
 
 // cifarShaped is a 5,000×3072 uint8 set of random bytes with 10 classes.
@@ -73,5 +75,44 @@ func BenchmarkHVP(b *testing.B) {
 	for _, chunk := range benchChunks {
 		b.Run(fmt.Sprintf("float32/chunk%d", chunk), func(b *testing.B) { benchHVP[float32](b, "fc-tanh", chunk, DefaultCacheBudget) })
 		b.Run(fmt.Sprintf("float64/chunk%d", chunk), func(b *testing.B) { benchHVP[float64](b, "fc-tanh", chunk, DefaultCacheBudget) })
+	}
+}
+
+// BenchmarkConvGEMM times, in GFLOP/s on one thread, the three products of
+// cnn-relu's second convolution (32→32 channels, 3×3, 16×16 images) on one
+// group of examples: the forward product, the weight gradient and the patch
+// gradient (compare with asm's BenchmarkPeakFMA in the same run).
+func BenchmarkConvGEMM(b *testing.B) {
+	off := 0
+	l := newConv2d[float32](Shape{C: 32, H: 16, W: 16}, 32, 3, 1, 1, true, "", false, &off)
+	n := l.group * l.pixels()
+	k, m := l.fanIn, l.outs
+	w, col, z := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+	for i := range col {
+		col[i] = float32(i%7) - 3
+	}
+	e := &env[float32]{threads: 1}
+	for _, c := range []struct {
+		name string
+		run  func()
+	}{
+		{"forward", func() {
+			e.gemm(linalg.NoTrans, linalg.NoTrans, m, n, k, 1, w, k, col, n, 0, z, n, nil)
+		}},
+		{"weight-grad", func() {
+			e.gemm(linalg.NoTrans, linalg.Trans, m, k, n, 1, z, n, col, n, 1, w, k, nil)
+		}},
+		{"patch-grad", func() {
+			e.gemm(linalg.Trans, linalg.NoTrans, k, n, m, 1, w, k, z, n, 0, col, n, nil)
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			c.run()
+			start := time.Now()
+			for b.Loop() {
+				c.run()
+			}
+			b.ReportMetric(float64(b.N)*2*float64(m*n*k)/time.Since(start).Seconds()/1e9, "GFLOP/s")
+		})
 	}
 }
