@@ -71,7 +71,7 @@ test-slow:
 # Every fuzz target as package:name; make fuzz fails if a Fuzz function is missing from the list.
 FUZZTIME ?= 15s
 FUZZ_TARGETS = .:FuzzCheckpoint ./cmd/eos:FuzzWidths ./data:FuzzCIFARRecords ./data:FuzzCIFARArchive \
-	./flow:FuzzParseDrop ./report:FuzzTable ./tensorfile:FuzzSafetensors ./tensorfile:FuzzNPY
+	./flow:FuzzParseDrop ./report:FuzzTable ./sweep:FuzzGrid ./tensorfile:FuzzSafetensors ./tensorfile:FuzzNPY
 
 fuzz:
 	@for f in $$(git grep -h -o '^func Fuzz[A-Za-z0-9]*' -- '*_test.go' | cut -c6-); do \
