@@ -4,6 +4,8 @@ BIN     ?= eos
 PKGS    ?= ./...
 # Packages with architecture-specific kernels, tested under qemu for arm64.
 ARCHPKGS = ./asm/ ./linalg/
+# The layer tests of net, which run on those kernels, are run under qemu too.
+ARCHNETTESTS = TestLayers|TestPinnedPasses|TestConvOddShapes|TestCNN|TestReLU32
 # CIFAR-10 for the tests and benchmarks that need it (skipped with a message where absent).
 EOS_DATA ?= $(abspath ../shared/data)
 export EOS_DATA
@@ -55,7 +57,9 @@ test-purego:
 test-arm64:
 	@if command -v qemu-aarch64-static >/dev/null 2>&1; then \
 		echo "GOARCH=arm64 go test $(ARCHPKGS) (under qemu-aarch64-static)"; \
-		CGO_ENABLED=0 GOARCH=arm64 $(GO) test -count=1 -short -exec qemu-aarch64-static $(ARCHPKGS); \
+		CGO_ENABLED=0 GOARCH=arm64 $(GO) test -count=1 -short -exec qemu-aarch64-static $(ARCHPKGS) && \
+		echo "GOARCH=arm64 go test ./net/ -run '$(ARCHNETTESTS)' (the layer tests, under qemu-aarch64-static)" && \
+		CGO_ENABLED=0 GOARCH=arm64 $(GO) test -count=1 -short -exec qemu-aarch64-static -run '$(ARCHNETTESTS)' ./net/; \
 	else \
 		echo "NOTE: qemu-aarch64-static not installed: arm64 kernel tests NOT run (apt-get install qemu-user-static)"; \
 	fi
