@@ -72,7 +72,10 @@ test-slurm: build
 test-slow:
 	$(GO) test -count=1 -tags slow -timeout 60m $(PKGS)
 
-# Every fuzz target as package:name; make fuzz fails if a Fuzz function is missing from the list.
+# Every fuzz target as package:name; make fuzz fails if a Fuzz function is missing from the list, and on any
+# failing input (a crasher is written to the package's testdata/fuzz/). A bare "context deadline exceeded" with
+# no failing input is the Go fuzz coordinator racing its own -fuzztime deadline (a known flake under load): reported,
+# not failed.
 FUZZTIME ?= 15s
 FUZZ_TARGETS = .:FuzzCheckpoint ./cmd/eos:FuzzWidths ./data:FuzzCIFARRecords ./data:FuzzCIFARArchive \
 	./flow:FuzzParseDrop ./report:FuzzTable ./sweep:FuzzGrid ./tensorfile:FuzzSafetensors ./tensorfile:FuzzNPY
@@ -83,7 +86,14 @@ fuzz:
 	done
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzzing $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
-		out=$$($(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*} 2>&1) || { echo "$$out"; exit 1; }; \
+		if ! out=$$($(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) $${t%%:*} 2>&1); then \
+			case "$$out" in \
+			*"Failing input written"*|*panic*) echo "$$out"; exit 1;; \
+			*"context deadline exceeded"*) echo "$$out" | tail -4; \
+				echo "note: the fuzz coordinator raced its own -fuzztime deadline (a known Go fuzzing flake under load); no failing input was found"; continue;; \
+			*) echo "$$out"; exit 1;; \
+			esac; \
+		fi; \
 		echo "$$out" | tail -1; \
 	done
 
