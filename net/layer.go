@@ -150,10 +150,10 @@ func (a *affine) place(off *int, bias bool, ntk bool) {
 	}
 }
 
-// weight and bias are the layer's tensors in a parameter vector p (bias nil
-// without bias).
+// weightOf is a's weight matrix in the parameter vector p.
 func weightOf[T linalg.Float](a *affine, p []T) []T { return p[a.w : a.w+a.outs*a.fanIn] }
 
+// biasOf is a's bias in the parameter vector p, or nil without bias.
 func biasOf[T linalg.Float](a *affine, p []T) []T {
 	if a.b < 0 {
 		return nil
