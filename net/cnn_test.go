@@ -180,7 +180,7 @@ func convOddShape[T float32 | float64](t *testing.T, name string, cin, cout, h, 
 	for i := range guard {
 		s.act[rows*size+i] = 7
 	}
-	e := &env[T]{threads: 1, scratch: make([]T, l.scratch())}
+	e := &env[T]{threads: 1, scratch: make([]T, l.scratch(1))}
 	l.forward(e, theta, operand[T]{x: x}, rows, &s, false)
 	wt, b := th64[:cout*cin*k*k], th64[cout*cin*k*k:]
 	for r := range rows {

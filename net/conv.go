@@ -42,6 +42,7 @@ func (l *conv2d[T]) in() Shape       { return l.inShape }
 func (l *conv2d[T]) out() Shape      { return l.outShape }
 func (l *conv2d[T]) activated() bool { return l.act.f != nil }
 func (l *conv2d[T]) argmaxes() bool  { return false }
+func (l *conv2d[T]) parts() []layer[T] { return nil }
 func (l *conv2d[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 	initializeAffine(&l.affine, r, theta, rule)
 }
@@ -52,7 +53,7 @@ func (l *conv2d[T]) pixels() int { return l.outShape.H * l.outShape.W }
 // scratch: the group's patch matrix and its gradient, three C_out × g·P
 // products (the forward pass's output, σ' and σ″), and one standardised
 // example for pixel input.
-func (l *conv2d[T]) scratch() int {
+func (l *conv2d[T]) scratch(int) int {
 	n := l.group * l.pixels()
 	return 2*l.fanIn*n + 3*l.outs*n + l.inShape.Size()
 }

@@ -60,8 +60,8 @@ func (o *Objective[T]) HVP64(v, hv []float64) {
 // view points t at the cached state of rows examples from lo.
 func (o *Objective[T]) view(t *tape[T], lo, rows int) *tape[T] {
 	c := &o.lin.tape
-	for l := range o.layers {
-		t.s[l] = c.s[l].view(lo, rows, o.sizes[l])
+	for l, ly := range o.net.layers {
+		t.s[l].setView(&c.s[l], ly, lo, rows)
 	}
 	if c.p != nil {
 		t.p = c.p[lo*o.out : (lo+rows)*o.out]
@@ -91,17 +91,9 @@ func (o *Objective[T]) hvpChunk(w *scratch[T], x operand[T], lo, rows int, hv []
 		t = &w.tape
 		o.linearizeChunk(w, theta, x, lo, rows, t)
 	}
-	last := len(o.layers) - 1
-	rin := func(l int) []T {
-		if l == 0 {
-			return nil
-		}
-		return w.r[l-1].ra[:rows*o.sizes[l-1]]
-	}
-
-	for l, ly := range o.layers {
-		ly.rForward(&w.env, theta, v, o.layerInput(l, x, t, rows), rin(l), rows, &t.s[l], &w.r[l])
-	}
+	last := len(o.net.layers) - 1
+	w.env.second = true
+	o.net.rForward(&w.env, theta, v, x, nil, rows, t.s, w.r)
 
 	// Output: R{∂loss/∂f} = (loss Hessian in f)·R{f}.
 	rf, rg := w.r[last].rz[:rows*o.out], w.r[last].rdz[:rows*o.out]
@@ -116,16 +108,5 @@ func (o *Objective[T]) hvpChunk(w *scratch[T], x operand[T], lo, rows int, hv []
 		}
 	}
 
-	for l := last; l >= 0; l-- {
-		var rdx []T
-		var fin linalg.Epilogue
-		if l > 0 {
-			rdx = w.r[l-1].rdz[:rows*o.sizes[l-1]]
-			fin = o.finisher(t, l-1, finishRBackward, rdx, w.r[l-1].rz, true)
-		}
-		o.layers[l].rBackward(&w.env, theta, v, o.layerInput(l, x, t, rows), rin(l), rows, &t.s[l], &w.r[l], hv, first, rdx, fin)
-		if l > 0 {
-			t.s[l-1].fin = layerFinisher[T]{}
-		}
-	}
+	o.net.rBackward(&w.env, theta, v, x, nil, rows, t.s, w.r, hv, first, nil, nil)
 }

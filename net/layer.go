@@ -33,8 +33,13 @@ type layer[T linalg.Float] interface {
 	activated() bool
 	// argmaxes says whether the tape keeps an index per output (max pooling).
 	argmaxes() bool
-	// scratch is the per-worker scratch (in elements) the layer's passes need.
-	scratch() int
+	// scratch is the per-worker scratch (in elements) the layer's passes
+	// need for blocks of up to rows examples.
+	scratch(rows int) int
+	// parts lists the layers a composite layer (a residual block) is made
+	// of, whose tape slabs and R-slabs it keeps in its own slab's sub (nil
+	// for a plain layer).
+	parts() []layer[T]
 
 	// forward writes the layer's output σ(z) into s.act (and σ'(z), σ″(z)
 	// into s.d1, s.d2 when activated; s.d2 only when second).
@@ -68,24 +73,29 @@ type slab[T linalg.Float] struct {
 	d2  []T     // σ″(z), then σ″(z)·∂loss/∂a (activated layers, linearisation only)
 	dz  []T     // ∂loss/∂z (∂loss/∂output for a layer without activation)
 	idx []int32 // the input index each output came from (max pooling)
+	sub []slab[T] // the slabs of a composite layer's parts
 
 	fin layerFinisher[T] // the elementwise step of the GEMM in progress
 }
 
-// view is s restricted to rows [lo, lo+rows) of size values each.
-func (s *slab[T]) view(lo, rows, size int) slab[T] {
+// setView points s at rows [lo, lo+rows) of c, layer ly's slab (and its
+// parts' slabs at theirs); s's sub slabs are allocated beforehand.
+func (s *slab[T]) setView(c *slab[T], ly layer[T], lo, rows int) {
+	size := ly.out().Size()
 	a, b := lo*size, (lo+rows)*size
-	v := slab[T]{act: s.act[a:b], dz: s.dz[a:b]}
-	if s.d1 != nil {
-		v.d1 = s.d1[a:b]
+	s.act, s.dz, s.d1, s.d2, s.idx = c.act[a:b], c.dz[a:b], nil, nil, nil
+	if c.d1 != nil {
+		s.d1 = c.d1[a:b]
 	}
-	if s.d2 != nil {
-		v.d2 = s.d2[a:b]
+	if c.d2 != nil {
+		s.d2 = c.d2[a:b]
 	}
-	if s.idx != nil {
-		v.idx = s.idx[a:b]
+	if c.idx != nil {
+		s.idx = c.idx[a:b]
 	}
-	return v
+	for i, p := range ly.parts() {
+		s.sub[i].setView(&c.sub[i], p, lo, rows)
+	}
 }
 
 // rslab is one worker's R-operator buffers for a layer.
@@ -93,13 +103,16 @@ type rslab[T linalg.Float] struct {
 	rz  []T // R{z}
 	ra  []T // R{σ(z)} (rz itself for a layer without activation)
 	rdz []T // R{∂loss/∂z}
+	sub []rslab[T] // the R-slabs of a composite layer's parts
 }
 
 // env is what a layer's passes share with the objective: the goroutines per
-// GEMM and the worker's scratch.
+// GEMM, the worker's scratch, and whether the pass in progress keeps the
+// second-order terms of the linearisation.
 type env[T linalg.Float] struct {
 	threads int
 	scratch []T
+	second  bool
 }
 
 // gemm is linalg.GemmEpilogue on the environment's threads.

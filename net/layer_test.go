@@ -263,7 +263,7 @@ func testLayerNet(t *testing.T, c *chain, loss string, pixels bool) {
 	hv, hw := make([]float64, n), make([]float64, n)
 	o.HVP(w, hw)
 	o.HVP(v, hv)
-	rf := append([]float64(nil), o.scratch[0].r[len(o.layers)-1].rz...)
+	rf := append([]float64(nil), o.scratch[0].r[len(o.net.layers)-1].rz...)
 	gp, gm := make([]float64, n), make([]float64, n)
 	for i := range n {
 		tp[i] = theta[i] + eps*v[i]
@@ -290,7 +290,7 @@ func testLayerNet(t *testing.T, c *chain, loss string, pixels bool) {
 
 	// The R-forward pass against a finite-difference JVP of the outputs: the
 	// single-worker objective's last R{z} holds R{f} of the last chunk.
-	last := o.scratch[0].tape.s[len(o.layers)-1].act
+	last := o.scratch[0].tape.s[len(o.net.layers)-1].act
 	for i := range n {
 		tp[i] = theta[i] + eps*v[i]
 	}

@@ -36,9 +36,8 @@ const (
 // another and know no layer kinds. An Objective is used from one goroutine at
 // a time.
 type Objective[T linalg.Float] struct {
-	layers []layer[T]
-	sizes  []int // values per example of each layer's output
-	loss   string
+	net  stack[T] // the model's layers
+	loss string
 
 	n, in, out   int
 	chunk        int // examples per chunk
@@ -100,12 +99,9 @@ func NewObjective[T linalg.Float](m *Model[T], set *data.Set, loss string, chunk
 		return nil, err
 	}
 	o := &Objective[T]{
-		layers: m.layers, loss: loss,
+		net: newStack(m.layers), loss: loss,
 		n: set.N, in: set.D, out: set.Outputs, chunk: min(chunk, set.N),
 		numParams: m.NumParams(), invN: T(1 / float64(set.N)),
-	}
-	for _, ly := range m.layers {
-		o.sizes = append(o.sizes, ly.out().Size())
 	}
 	o.cache = o.CacheBytes() <= DefaultCacheBudget
 	o.chunks = (o.n + o.chunk - 1) / o.chunk
@@ -188,17 +184,12 @@ func convert[T linalg.Float](x []float64) []T {
 
 // newScratch allocates one worker's buffers.
 func (o *Objective[T]) newScratch() *scratch[T] {
-	s := &scratch[T]{tape: o.newTape(o.chunk, !o.cache), view: tape[T]{s: make([]slab[T], len(o.layers))}}
+	s := &scratch[T]{tape: o.newTape(o.chunk, !o.cache)}
 	need := 0
-	for l, ly := range o.layers {
-		n := o.chunk * o.sizes[l]
-		r := rslab[T]{rz: make([]T, n), rdz: make([]T, n)}
-		r.ra = r.rz
-		if ly.activated() {
-			r.ra = make([]T, n)
-		}
-		s.r = append(s.r, r)
-		need = max(need, ly.scratch())
+	for _, ly := range o.net.layers {
+		s.view.s = append(s.view.s, newViewSlab(ly))
+		s.r = append(s.r, newRslab(ly, o.chunk))
+		need = max(need, ly.scratch(o.chunk))
 	}
 	s.env = env[T]{threads: o.gemmThreads, scratch: make([]T, need)}
 	return s
@@ -207,19 +198,8 @@ func (o *Objective[T]) newScratch() *scratch[T] {
 // newTape allocates a tape for rows rows (second: with σ″ terms and softmax).
 func (o *Objective[T]) newTape(rows int, second bool) tape[T] {
 	var t tape[T]
-	for l, ly := range o.layers {
-		n := rows * o.sizes[l]
-		s := slab[T]{act: make([]T, n), dz: make([]T, n)}
-		if ly.activated() {
-			s.d1 = make([]T, n)
-			if second {
-				s.d2 = make([]T, n)
-			}
-		}
-		if ly.argmaxes() {
-			s.idx = make([]int32, n)
-		}
-		t.s = append(t.s, s)
+	for _, ly := range o.net.layers {
+		t.s = append(t.s, newSlab(ly, rows, second))
 	}
 	if second && o.loss == lossCE {
 		t.p = make([]T, rows*o.out)
@@ -233,16 +213,8 @@ func (o *Objective[T]) CacheBytes() int64 {
 	var zero T
 	elem := int64(unsafe.Sizeof(zero))
 	per := int64(0)
-	for l, ly := range o.layers {
-		k := int64(2) // output and ∂loss/∂z
-		if ly.activated() {
-			k += 2 // σ'(z) and σ″(z)
-		}
-		b := k * elem
-		if ly.argmaxes() {
-			b += 4
-		}
-		per += b * int64(o.sizes[l])
+	for _, ly := range o.net.layers {
+		per += tapeBytes(ly, elem)
 	}
 	if o.loss == lossCE {
 		per += int64(o.out) * elem

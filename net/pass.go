@@ -26,48 +26,18 @@ func (o *Objective[T]) input(lo, rows int) operand[T] {
 	return operand[T]{pixels: linalg.Pixels[T]{U: o.pixels[lo*o.in : (lo+rows)*o.in], Ld: o.in, Scale: o.scale, Shift: o.shift}}
 }
 
-// layerInput is layer l's input for rows examples: the chunk's inputs x for
-// the first layer, the previous layer's outputs in t otherwise.
-func (o *Objective[T]) layerInput(l int, x operand[T], t *tape[T], rows int) operand[T] {
-	if l == 0 {
-		return x
-	}
-	return operand[T]{x: t.s[l-1].act[:rows*o.sizes[l-1]]}
-}
-
 // forward runs the network at theta on rows inputs x, filling t's layer
 // outputs and σ'(z) (and σ″(z) when second).
 func (o *Objective[T]) forward(e *env[T], theta []T, x operand[T], rows int, t *tape[T], second bool) {
-	for l, ly := range o.layers {
-		ly.forward(e, theta, o.layerInput(l, x, t, rows), rows, &t.s[l], second)
-	}
-}
-
-// finisher returns the elementwise step that turns a gradient with respect
-// to layer l's output, in g, into one with respect to its pre-activation
-// (kind finishBackward or finishRBackward, with rz being R{z} for the
-// latter), or nil when layer l has no activation.
-func (o *Objective[T]) finisher(t *tape[T], l int, kind finishKind, g, rz []T, second bool) linalg.Epilogue {
-	if !o.layers[l].activated() {
-		return nil
-	}
-	s := &t.s[l]
-	f := &s.fin
-	*f = layerFinisher[T]{kind: kind, z: g, d1: s.d1[:len(g)], ld: o.sizes[l]}
-	if second {
-		f.d2 = s.d2[:len(g)]
-	}
-	if kind == finishRBackward {
-		f.out = rz[:len(g)]
-	}
-	return f
+	e.second = second
+	o.net.forward(e, theta, x, rows, t.s, second)
 }
 
 // score adds up the loss and correct predictions of rows examples from lo
 // whose outputs are in t, and writes ∂(mean loss)/∂logits into t's last dz
 // (and the softmax into t.p when second and the loss is ce).
 func (o *Objective[T]) score(lo, rows int, t *tape[T], withGrad bool) (float64, int) {
-	last := len(o.layers) - 1
+	last := len(o.net.layers) - 1
 	f := t.s[last].act
 	var loss float64
 	correct := 0
@@ -106,16 +76,6 @@ func (o *Objective[T]) target(i int) target {
 // is nil, and leaving ∂loss/∂z of every layer in t (and ∂loss/∂a·σ″(z) in
 // its d2 when second).
 func (o *Objective[T]) backward(e *env[T], theta []T, x operand[T], rows int, t *tape[T], grad []T, first, second bool) {
-	for l := len(o.layers) - 1; l >= 0; l-- {
-		var dx []T
-		var fin linalg.Epilogue
-		if l > 0 {
-			dx = t.s[l-1].dz[:rows*o.sizes[l-1]]
-			fin = o.finisher(t, l-1, finishBackward, dx, nil, second)
-		}
-		o.layers[l].backward(e, theta, o.layerInput(l, x, t, rows), rows, &t.s[l], grad, first, dx, fin)
-		if l > 0 {
-			t.s[l-1].fin = layerFinisher[T]{}
-		}
-	}
+	e.second = second
+	o.net.backward(e, theta, x, rows, t.s, grad, first, nil, nil)
 }

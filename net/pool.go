@@ -29,7 +29,8 @@ func (l *pool2d[T]) tensors() []Tensor                    { return nil }
 func (l *pool2d[T]) initialize(*rand.Rand, []T, initRule) {}
 func (l *pool2d[T]) activated() bool                      { return false }
 func (l *pool2d[T]) argmaxes() bool                       { return l.max }
-func (l *pool2d[T]) scratch() int                         { return 0 }
+func (l *pool2d[T]) scratch(int) int                      { return 0 }
+func (l *pool2d[T]) parts() []layer[T]                    { return nil }
 
 // apply writes the pooling of each example of x (rows of in values) into y,
 // recording the argmax in idx for max pooling.
