@@ -68,11 +68,11 @@ type operand[T linalg.Float] struct {
 
 // slab is one layer's part of a tape for a block of rows.
 type slab[T linalg.Float] struct {
-	act []T     // the layer's output (σ(z) when activated)
-	d1  []T     // σ'(z) (activated layers)
-	d2  []T     // σ″(z), then σ″(z)·∂loss/∂a (activated layers, linearisation only)
-	dz  []T     // ∂loss/∂z (∂loss/∂output for a layer without activation)
-	idx []int32 // the input index each output came from (max pooling)
+	act []T       // the layer's output (σ(z) when activated)
+	d1  []T       // σ'(z) (activated layers)
+	d2  []T       // σ″(z), then σ″(z)·∂loss/∂a (activated layers, linearisation only)
+	dz  []T       // ∂loss/∂z (∂loss/∂output for a layer without activation)
+	idx []int32   // the input index each output came from (max pooling)
 	sub []slab[T] // the slabs of a composite layer's parts
 
 	fin layerFinisher[T] // the elementwise step of the GEMM in progress
@@ -100,9 +100,9 @@ func (s *slab[T]) setView(c *slab[T], ly layer[T], lo, rows int) {
 
 // rslab is one worker's R-operator buffers for a layer.
 type rslab[T linalg.Float] struct {
-	rz  []T // R{z}
-	ra  []T // R{σ(z)} (rz itself for a layer without activation)
-	rdz []T // R{∂loss/∂z}
+	rz  []T        // R{z}
+	ra  []T        // R{σ(z)} (rz itself for a layer without activation)
+	rdz []T        // R{∂loss/∂z}
 	sub []rslab[T] // the R-slabs of a composite layer's parts
 }
 

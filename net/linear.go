@@ -23,11 +23,11 @@ func newLinear[T linalg.Float](in Shape, outs int, bias bool, act string, ntk bo
 	return l
 }
 
-func (l *linear[T]) in() Shape       { return l.inShape }
-func (l *linear[T]) out() Shape      { return Vector(l.outs) }
-func (l *linear[T]) activated() bool { return l.act.f != nil }
-func (l *linear[T]) argmaxes() bool  { return false }
-func (l *linear[T]) scratch(int) int { return 0 }
+func (l *linear[T]) in() Shape         { return l.inShape }
+func (l *linear[T]) out() Shape        { return Vector(l.outs) }
+func (l *linear[T]) activated() bool   { return l.act.f != nil }
+func (l *linear[T]) argmaxes() bool    { return false }
+func (l *linear[T]) scratch(int) int   { return 0 }
 func (l *linear[T]) parts() []layer[T] { return nil }
 func (l *linear[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 	initializeAffine(&l.affine, r, theta, rule)
