@@ -15,6 +15,8 @@ const (
 	familyDeepLinear = "deeplinear"
 	familyRegression = "regression"
 	familyCNN        = "cnn"
+	familyVGG        = "vgg"
+	familyResNet     = "resnet"
 )
 
 // Pooling kinds of the cnn family.
@@ -46,12 +48,25 @@ const (
 	cnnKernel        = 3  // the reference's conv options: 3×3, stride 1, padding 1
 	cnnPool          = 2  // the reference's 2×2 pooling
 	avgPoolPrefix    = "avgpool-"
+	bnPrefix         = "bn-"
+	vgg11Name        = "vgg11"
+	resnet32Name     = "resnet32"
+	resnetBlocks     = 5 // BasicBlocks per stage of ResNet-32
+	defaultGhost     = 1000
 )
+
+// vgg11Config is VGG's configuration A: the conv layers' channels, 0 for a
+// 2×2 max pooling.
+var vgg11Config = []int{64, 0, 128, 0, 256, 256, 0, 512, 512, 0, 512, 512, 0}
+
+// resnetWidths are the channels of ResNet-32's three stages.
+var resnetWidths = []int{16, 32, 64}
 
 // Arch describes a network of the reference's families: a stack of Linear
 // layers with the same activation after every layer but the last (fc,
-// deeplinear, regression), or blocks of Conv2d, activation and 2×2 pooling
-// followed by one Linear layer (cnn).
+// deeplinear, regression), blocks of Conv2d, activation and 2×2 pooling
+// followed by one Linear layer (cnn), VGG-11 (vgg) or ResNet-32 (resnet);
+// fc and cnn nets may have BatchNorm layers.
 type Arch struct {
 	// Name is the architecture name as parsed, e.g. "fc-tanh".
 	Name string
@@ -72,6 +87,27 @@ type Arch struct {
 	Init string
 	// Pool is the cnn family's pooling, "max" or "avg".
 	Pool string
+	// BatchNorm says whether the net has BatchNorm layers (fc-bn, cnn-bn,
+	// vgg11-bn, resnet32), which normalise each ghost batch by its own
+	// statistics.
+	BatchNorm bool
+	// Blocks is the number of residual blocks per stage (resnet).
+	Blocks int
+}
+
+// images says whether a's first layer takes images (C×H×W inputs).
+func (a Arch) images() bool {
+	return a.Family == familyCNN || a.Family == familyVGG || a.Family == familyResNet
+}
+
+// DefaultGhostBatch is the chunk size (--physical-batch) a net takes by
+// default: the reference's 1,000 for nets with BatchNorm, whose results
+// depend on it, and 0 (no preference; results do not depend on it) otherwise.
+func (a Arch) DefaultGhostBatch() int {
+	if a.BatchNorm {
+		return defaultGhost
+	}
+	return 0
 }
 
 // Layer is one Linear layer of a fully connected Arch.
@@ -107,7 +143,10 @@ func (a Arch) module(l int) int {
 		return l
 	case familyRegression:
 		return 2 * l
-	default: // module 0 is Flatten, activations take the even indices
+	default: // module 0 is Flatten, then Linear, activation (and BatchNorm1d) per hidden layer
+		if a.BatchNorm {
+			return 3*l + 1
+		}
 		return 2*l + 1
 	}
 }
@@ -123,12 +162,15 @@ func ArchNames() []string {
 		names = append(names, "fc-tanh-depth"+strconv.Itoa(d))
 	}
 	names = append(names, familyDeepLinear, familyRegression)
-	for _, pool := range []string{"", avgPoolPrefix} {
+	for _, act := range activationNames {
+		names = append(names, "fc-"+bnPrefix+act)
+	}
+	for _, pool := range []string{"", avgPoolPrefix, bnPrefix} {
 		for _, act := range activationNames {
 			names = append(names, familyCNN+"-"+pool+act)
 		}
 	}
-	return names
+	return append(names, vgg11Name, vgg11Name+"-bn", resnet32Name)
 }
 
 // ParseArch resolves an architecture name for a dataset whose examples have
@@ -143,7 +185,11 @@ func ArchNames() []string {
 // and cnn-avgpool-<act>: per channel count (32,32 by default) a Conv2d(3×3,
 // padding 1) with bias, the activation and a 2×2 max (or average) pooling,
 // then Flatten and a Linear layer to the outputs. An fc name may end in
-// "-nobias" to drop every bias.
+// "-nobias" to drop every bias. With BatchNorm: fc-bn-<act> (Linear, act,
+// BatchNorm1d per hidden layer), cnn-bn-<act> (Conv2d, act, BatchNorm2d,
+// 2×2 max pooling per block), vgg11 and vgg11-bn (VGG-11 without dropout,
+// for 32×32 images, the latter with BatchNorm after each conv), and
+// resnet32 (the reference's CIFAR ResNet-32).
 func ParseArch(name string, hidden []int, in Shape, out int, init string) (Arch, error) {
 	if in.Size() <= 0 || out <= 0 {
 		return Arch{}, fmt.Errorf("architecture %s: dataset has %d inputs and %d outputs, need at least 1 of each", name, in.Size(), out)
@@ -156,6 +202,10 @@ func ParseArch(name string, hidden []int, in Shape, out int, init string) (Arch,
 	a := Arch{Name: name, Input: in, Out: out, Bias: true, Init: init}
 	if rest, ok := strings.CutPrefix(name, familyCNN+"-"); ok {
 		return a.parseCNN(rest, hidden)
+	}
+	switch name {
+	case vgg11Name, vgg11Name + "-bn", resnet32Name:
+		return a.parseDeep(hidden)
 	}
 	switch name {
 	case familyDeepLinear:
@@ -182,6 +232,9 @@ func ParseArch(name string, hidden []int, in Shape, out int, init string) (Arch,
 	a.Family = familyFC
 	if r, ok := strings.CutSuffix(rest, noBiasSuffix); ok {
 		rest, a.Bias = r, false
+	}
+	if r, ok := strings.CutPrefix(rest, bnPrefix); ok {
+		rest, a.BatchNorm = r, true
 	}
 	widths := []int{defaultWidth, defaultWidth}
 	if r, ok := strings.CutPrefix(rest, "tanh-depth"); ok {
@@ -227,6 +280,9 @@ func (a Arch) parseCNN(rest string, channels []int) (Arch, error) {
 	if r, ok := strings.CutPrefix(rest, avgPoolPrefix); ok {
 		rest, a.Pool = r, poolAvg
 	}
+	if r, ok := strings.CutPrefix(rest, bnPrefix); ok {
+		rest, a.BatchNorm = r, true
+	}
 	if _, ok := activations[rest]; !ok {
 		return Arch{}, fmt.Errorf("unknown activation %q in architecture %q (known: %s)", rest, a.Name, strings.Join(activationNames, ", "))
 	}
@@ -244,20 +300,48 @@ func (a Arch) parseCNN(rest string, channels []int) (Arch, error) {
 	return a, nil
 }
 
+// parseDeep completes vgg11, vgg11-bn or resnet32, which fix their widths
+// and take RGB images (32×32 for VGG, whose classifier takes 512 features).
+func (a Arch) parseDeep(hidden []int) (Arch, error) {
+	if hidden != nil {
+		return Arch{}, fmt.Errorf("architecture %s fixes its widths; hidden widths apply to fc and cnn nets only", a.Name)
+	}
+	if a.Init != InitStandard {
+		return Arch{}, fmt.Errorf("architecture %s has its reference initialisation only (--init standard), not %s", a.Name, a.Init)
+	}
+	a.Activation = actReLU
+	if a.Name == resnet32Name {
+		a.Family, a.BatchNorm, a.Hidden, a.Blocks = familyResNet, true, slices.Clone(resnetWidths), resnetBlocks
+		if a.Input.C != 3 || a.Input.H < 4 || a.Input.W < 4 {
+			return Arch{}, fmt.Errorf("architecture %s takes RGB images of at least 4×4 pixels, dataset examples are %s", a.Name, a.Input)
+		}
+		return a, nil
+	}
+	a.Family, a.BatchNorm, a.Hidden = familyVGG, a.Name != vgg11Name, slices.Clone(vgg11Config)
+	if a.Input.C != 3 || a.Input.H/32 != 1 || a.Input.W/32 != 1 {
+		return Arch{}, fmt.Errorf("architecture %s takes 32×32 RGB images (its classifier takes 512 features), dataset examples are %s", a.Name, a.Input)
+	}
+	return a, nil
+}
+
 // layerSpec describes one layer of an Arch: its kind, input shape, size,
-// PyTorch module index (for the state_dict names) and initialisation.
+// PyTorch module name (for the state_dict names) and initialisation.
 type layerSpec struct {
 	kind   layerKind
 	in     Shape
 	outs   int // Linear features, Conv2d channels
 	k      int // Conv2d kernel side, pooling window height
 	kw     int // pooling window width (0: k)
-	stride int // Conv2d stride (0: 1)
+	stride int // Conv2d stride (0: 1), pooling stride (0: the window)
 	pad    int // Conv2d zero padding
 	bias   bool
 	act    string // "" for none
-	module int
+	name   string // the module's name in the state_dict, e.g. "3" or "layer1.0"
 	init   initRule
+	// zeroGamma starts a BatchNorm's γ at 0 (the ResNet's last BN of each block).
+	zeroGamma bool
+	// body and shortcut are a residual block's two branches (shortcut empty: identity).
+	body, shortcut []layerSpec
 }
 
 // layerKind is the kind of a layerSpec.
@@ -268,6 +352,8 @@ const (
 	kindConv
 	kindMaxPool
 	kindAvgPool
+	kindBatchNorm
+	kindResidual
 )
 
 // newLayer builds the layer s describes, its parameters placed at *off.
@@ -275,12 +361,24 @@ func newLayer[T linalg.Float](s layerSpec, ntk bool, off *int) layer[T] {
 	switch s.kind {
 	case kindConv:
 		return newConv2d[T](s.in, s.outs, s.k, max(s.stride, 1), s.pad, s.bias, s.act, ntk, off)
+	case kindBatchNorm:
+		g := 1.0
+		if s.zeroGamma {
+			g = 0
+		}
+		return newBatchNorm[T](s.in, s.act, g, off)
+	case kindResidual:
+		return newResidual[T](s, ntk, off)
 	case kindMaxPool, kindAvgPool:
 		kw := s.kw
 		if kw == 0 {
 			kw = s.k
 		}
-		return newPool2d[T](s.in, s.k, kw, s.kind == kindMaxPool)
+		sh, sw := s.k, kw
+		if s.stride > 0 {
+			sh, sw = s.stride, s.stride
+		}
+		return newPool2d[T](s.in, s.k, kw, sh, sw, s.kind == kindMaxPool)
 	default:
 		return newLinear[T](s.in, s.outs, s.bias, s.act, ntk, off)
 	}
@@ -302,30 +400,131 @@ func (a Arch) rule(l int) initRule {
 
 // layerSpecs lists a's layers, input side first.
 func (a Arch) layerSpecs() []layerSpec {
-	var specs []layerSpec
-	if a.Family != familyCNN {
-		in := a.Input
-		layers := a.Layers()
-		for l, ly := range layers {
-			s := layerSpec{kind: kindLinear, in: in, outs: ly.Out, bias: ly.Bias, module: a.module(l), init: a.rule(l)}
-			if l < len(layers)-1 {
-				s.act = a.Activation
-			}
-			specs = append(specs, s)
-			in = Vector(ly.Out)
-		}
-		return specs
+	switch a.Family {
+	case familyCNN:
+		return a.cnnSpecs()
+	case familyVGG:
+		return a.vggSpecs()
+	case familyResNet:
+		return a.resnetSpecs()
 	}
+	var specs []layerSpec
+	in := a.Input
+	layers := a.Layers()
+	for l, ly := range layers {
+		s := layerSpec{kind: kindLinear, in: in, outs: ly.Out, bias: ly.Bias, name: strconv.Itoa(a.module(l)), init: a.rule(l)}
+		if l < len(layers)-1 {
+			s.act = a.Activation
+		}
+		specs = append(specs, s)
+		in = Vector(ly.Out)
+		if a.BatchNorm && l < len(layers)-1 {
+			specs = append(specs, layerSpec{kind: kindBatchNorm, in: in, name: strconv.Itoa(3*l + 3)})
+		}
+	}
+	return specs
+}
+
+// cnnSpecs lists the layers of a cnn net: per width a Conv2d with the
+// activation (then BatchNorm2d for cnn-bn) and a 2×2 pooling, then the
+// Linear layer after the Flatten.
+func (a Arch) cnnSpecs() []layerSpec {
+	var specs []layerSpec
 	in := a.Input
 	pool := kindMaxPool
 	if a.Pool == poolAvg {
 		pool = kindAvgPool
 	}
+	per := 3 // modules per block: conv, act, pool (and BatchNorm)
+	if a.BatchNorm {
+		per = 4
+	}
 	for l, ch := range a.Hidden {
-		specs = append(specs,
-			layerSpec{kind: kindConv, in: in, outs: ch, k: cnnKernel, pad: cnnKernel / 2, bias: true, act: a.Activation, module: 3 * l, init: a.rule(l)},
-			layerSpec{kind: pool, in: Shape{C: ch, H: in.H, W: in.W}, k: cnnPool, module: 3*l + 2})
+		m := per * l
+		conv := Shape{C: ch, H: in.H, W: in.W}
+		specs = append(specs, layerSpec{kind: kindConv, in: in, outs: ch, k: cnnKernel, pad: cnnKernel / 2, bias: true, act: a.Activation, name: strconv.Itoa(m), init: a.rule(l)})
+		if a.BatchNorm {
+			specs = append(specs, layerSpec{kind: kindBatchNorm, in: conv, name: strconv.Itoa(m + 2)})
+		}
+		specs = append(specs, layerSpec{kind: pool, in: conv, k: cnnPool, name: strconv.Itoa(m + per - 1)})
 		in = Shape{C: ch, H: in.H / cnnPool, W: in.W / cnnPool}
 	}
-	return append(specs, layerSpec{kind: kindLinear, in: in, outs: a.Out, bias: true, module: 3*len(a.Hidden) + 1, init: a.rule(len(a.Hidden))})
+	return append(specs, layerSpec{kind: kindLinear, in: in, outs: a.Out, bias: true, name: strconv.Itoa(per*len(a.Hidden) + 1), init: a.rule(len(a.Hidden))})
+}
+
+// vggSpecs lists VGG-11's layers: features (3×3 convs with bias, each with
+// ReLU, or BatchNorm2d then ReLU for vgg11-bn, and 2×2 max poolings), then
+// the classifier Linear(512,512), ReLU, Linear(512,512), ReLU, Linear(512,out).
+func (a Arch) vggSpecs() []layerSpec {
+	var specs []layerSpec
+	in := a.Input
+	m := 0
+	conv := initRule{kind: initKaimingFanOut}
+	for _, ch := range a.Hidden {
+		if ch == 0 {
+			specs = append(specs, layerSpec{kind: kindMaxPool, in: in, k: 2, name: "features." + strconv.Itoa(m)})
+			in = Shape{C: in.C, H: in.H / 2, W: in.W / 2}
+			m++
+			continue
+		}
+		s := layerSpec{kind: kindConv, in: in, outs: ch, k: 3, pad: 1, bias: true, act: actReLU, name: "features." + strconv.Itoa(m), init: conv}
+		in = Shape{C: ch, H: in.H, W: in.W}
+		if a.BatchNorm {
+			s.act = ""
+			specs = append(specs, s, layerSpec{kind: kindBatchNorm, in: in, act: actReLU, name: "features." + strconv.Itoa(m+1)})
+			m += 3
+			continue
+		}
+		specs = append(specs, s)
+		m += 2
+	}
+	dflt := initRule{kind: initUniform}
+	return append(specs,
+		layerSpec{kind: kindLinear, in: in, outs: 512, bias: true, act: actReLU, name: "classifier.0", init: dflt},
+		layerSpec{kind: kindLinear, in: Vector(512), outs: 512, bias: true, act: actReLU, name: "classifier.2", init: dflt},
+		layerSpec{kind: kindLinear, in: Vector(512), outs: a.Out, bias: true, name: "classifier.4", init: dflt})
+}
+
+// resnetSpecs lists the CIFAR ResNet's layers: conv1 (3×3, no bias), bn1
+// with ReLU, a.Blocks BasicBlocks per stage of a.Hidden channels (the first
+// block of each later stage with stride 2 and the shortcut AvgPool2d(1, 2),
+// BatchNorm2d, zero channels), global average pooling and fc.
+func (a Arch) resnetSpecs() []layerSpec {
+	kaiming := initRule{kind: initKaimingFanOut}
+	conv := func(in Shape, outs, stride int, name string) (layerSpec, Shape) {
+		out := Shape{C: outs, H: (in.H+2-3)/stride + 1, W: (in.W+2-3)/stride + 1}
+		return layerSpec{kind: kindConv, in: in, outs: outs, k: 3, stride: stride, pad: 1, name: name, init: kaiming}, out
+	}
+	bn := func(in Shape, act, name string) layerSpec {
+		return layerSpec{kind: kindBatchNorm, in: in, act: act, name: name}
+	}
+	c1, in := conv(a.Input, a.Hidden[0], 1, "conv1")
+	specs := []layerSpec{c1, bn(in, actReLU, "bn1")}
+	for st, ch := range a.Hidden {
+		for b := range a.Blocks {
+			stride := 1
+			if st > 0 && b == 0 {
+				stride = 2
+			}
+			blockIn := in
+			cv1, mid := conv(in, ch, stride, "conv1")
+			cv2, out := conv(mid, ch, 1, "conv2")
+			bn2 := bn(out, "", "bn2")
+			bn2.zeroGamma = true
+			block := layerSpec{kind: kindResidual, in: blockIn, act: actReLU, name: fmt.Sprintf("layer%d.%d", st+1, b),
+				body: []layerSpec{cv1, bn(mid, actReLU, "bn1"), cv2, bn2}}
+			if stride != 1 {
+				sub := Shape{C: blockIn.C, H: windows(blockIn.H, 1, stride), W: windows(blockIn.W, 1, stride)}
+				block.shortcut = []layerSpec{
+					{kind: kindAvgPool, in: blockIn, k: 1, stride: stride, name: "downsample.0"},
+					bn(sub, "", "downsample.1"),
+				}
+			}
+			specs = append(specs, block)
+			in = out
+		}
+	}
+	return append(specs,
+		layerSpec{kind: kindAvgPool, in: in, k: in.H, kw: in.W, name: "avgpool"},
+		layerSpec{kind: kindLinear, in: Vector(in.C), outs: a.Out, bias: true, name: "fc", init: initRule{kind: initUniform}})
 }

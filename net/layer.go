@@ -137,6 +137,9 @@ const (
 	initXavierNormal
 	// initStandardNormal is every parameter N(0, 1) (the NTK parametrisation).
 	initStandardNormal
+	// initKaimingFanOut is weights N(0, 2/fan_out), biases zero (VGG's and
+	// the ResNet's convolutions; fan_out = C_out·k·k).
+	initKaimingFanOut
 )
 
 // affine is the parameters of a Linear or Conv2d layer: an out×fanIn weight
@@ -192,6 +195,9 @@ func initializeAffine[T linalg.Float](a *affine, r *rand.Rand, theta []T, rule i
 		fillNormal(r, b, 1)
 	case initXavierNormal:
 		fillNormal(r, w, rule.gain*math.Sqrt(2/float64(a.fanIn+a.fanOut)))
+		clear(b)
+	case initKaimingFanOut:
+		fillNormal(r, w, math.Sqrt(2/float64(a.fanOut)))
 		clear(b)
 	default:
 		bound := 1 / math.Sqrt(float64(a.fanIn))

@@ -35,8 +35,35 @@ func (c *chain) pool(kh, kw int, isMax bool) *chain {
 	return c.add(layerSpec{kind: kind, k: kh, kw: kw}, Shape{C: c.shape.C, H: c.shape.H / kh, W: c.shape.W / kw})
 }
 
+// subsample is AvgPool2d(1, stride).
+func (c *chain) subsample(stride int) *chain {
+	in := c.shape
+	return c.add(layerSpec{kind: kindAvgPool, k: 1, stride: stride}, Shape{C: in.C, H: (in.H-1)/stride + 1, W: (in.W-1)/stride + 1})
+}
+
 func (c *chain) linear(outs int, bias bool, act string) *chain {
 	return c.add(layerSpec{kind: kindLinear, outs: outs, bias: bias, act: act}, Vector(outs))
+}
+
+func (c *chain) bn(act string) *chain {
+	return c.add(layerSpec{kind: kindBatchNorm, act: act}, c.shape)
+}
+
+// residual adds a block of body and shortcut (nil: identity) chains built
+// from the current shape, with activation act.
+func (c *chain) residual(body, shortcut func(*chain) *chain, act string) *chain {
+	b := body(&chain{shape: c.shape})
+	s := layerSpec{kind: kindResidual, act: act, body: b.specs}
+	for i := range s.body {
+		s.body[i].name = fmt.Sprintf("b%d", i)
+	}
+	if shortcut != nil {
+		s.shortcut = shortcut(&chain{shape: c.shape}).specs
+		for i := range s.shortcut {
+			s.shortcut[i].name = fmt.Sprintf("s%d", i)
+		}
+	}
+	return c.add(s, b.shape)
 }
 
 // layerNets are tiny networks that together hold every layer kind, each
@@ -49,6 +76,14 @@ func layerNets(act string) map[string]*chain {
 		"conv-s2-avgpool":     (&chain{shape: img}).conv(4, 2, 2, 0, act).pool(2, 1, false).linear(3, true, ""),
 		"conv-conv-global":    (&chain{shape: img}).conv(3, 3, 1, 0, act).conv(4, 1, 1, 1, act).pool(5, 5, false).linear(3, true, ""),
 		"nobias-conv-linear":  (&chain{shape: Shape{C: 1, H: 4, W: 3}}).add(layerSpec{kind: kindConv, outs: 2, k: 2, stride: 1, act: act}, Shape{C: 2, H: 3, W: 2}).linear(3, false, act).linear(3, true, ""),
+		"linear-bn1d":         (&chain{shape: Vector(7)}).linear(6, true, act).bn("").linear(3, true, ""),
+		"conv-bn-maxpool":     (&chain{shape: img}).conv(3, 3, 1, 1, act).bn("").pool(2, 2, true).linear(3, true, ""),
+		"conv-bnact-global":   (&chain{shape: img}).conv(3, 3, 1, 1, "").bn(act).pool(5, 5, false).linear(3, true, ""),
+		"residual": (&chain{shape: img}).conv(2, 3, 1, 1, "").bn(act).
+			residual(func(b *chain) *chain { return b.conv(2, 3, 1, 1, "").bn(act).conv(2, 3, 1, 1, "").bn("") }, nil, act).
+			residual(func(b *chain) *chain { return b.conv(4, 3, 2, 1, "").bn(act).conv(4, 3, 1, 1, "").bn("") },
+				func(s *chain) *chain { return s.subsample(2).bn("") }, act).
+			pool(3, 3, false).linear(3, true, ""),
 	}
 }
 
@@ -79,120 +114,181 @@ func imageSet(seed uint64, n int, in Shape, classes int, pixels bool) *data.Set 
 	return s
 }
 
-// refLayers runs the specs on one input x by plain loops, independently of
-// the layers' im2col and GEMM code.
-func refLayers(specs []layerSpec, tensors []Tensor, theta, x []float64) []float64 {
-	ti := 0
-	next := func() []float64 {
-		t := tensors[ti]
-		ti++
-		return theta[t.Offset : t.Offset+t.Len]
-	}
+// refLayers runs the specs on a ghost batch of inputs xs by plain loops,
+// independently of the layers' im2col, GEMM and statistics code, taking the
+// parameter tensors in order from next.
+func refLayers(specs []layerSpec, next func() []float64, xs [][]float64) [][]float64 {
 	for _, s := range specs {
 		in := s.in
-		var y []float64
+		var w, b []float64
+		if s.kind == kindLinear || s.kind == kindConv || s.kind == kindBatchNorm {
+			w = next()
+			if s.bias || s.kind == kindBatchNorm {
+				b = next()
+			}
+		}
+		ys := make([][]float64, len(xs))
 		switch s.kind {
-		case kindLinear:
-			w := next()
-			var b []float64
-			if s.bias {
-				b = next()
+		case kindBatchNorm:
+			p := in.H * in.W
+			for i := range xs {
+				ys[i] = make([]float64, len(xs[i]))
 			}
-			y = make([]float64, s.outs)
-			for i := range y {
-				for j, v := range x {
-					y[i] += w[i*len(x)+j] * v
-				}
-				if b != nil {
-					y[i] += b[i]
-				}
-			}
-		case kindConv:
-			w := next()
-			var b []float64
-			if s.bias {
-				b = next()
-			}
-			st := max(s.stride, 1)
-			oh, ow := (in.H+2*s.pad-s.k)/st+1, (in.W+2*s.pad-s.k)/st+1
-			y = make([]float64, s.outs*oh*ow)
-			for co := range s.outs {
-				for r := range oh {
-					for c := range ow {
-						sum := 0.0
-						if b != nil {
-							sum = b[co]
-						}
-						for ci := range in.C {
-							for i := range s.k {
-								for j := range s.k {
-									h, v := r*st-s.pad+i, c*st-s.pad+j
-									if h >= 0 && h < in.H && v >= 0 && v < in.W {
-										sum += w[((co*in.C+ci)*s.k+i)*s.k+j] * x[(ci*in.H+h)*in.W+v]
-									}
-								}
-							}
-						}
-						y[(co*oh+r)*ow+c] = sum
+			for c := range in.C {
+				m := float64(len(xs) * p)
+				mean, vr := 0.0, 0.0
+				for _, x := range xs {
+					for _, v := range x[c*p : (c+1)*p] {
+						mean += v / m
 					}
+				}
+				for _, x := range xs {
+					for _, v := range x[c*p : (c+1)*p] {
+						vr += (v - mean) * (v - mean) / m
+					}
+				}
+				for i, x := range xs {
+					for j := c * p; j < (c+1)*p; j++ {
+						ys[i][j] = w[c]*(x[j]-mean)/math.Sqrt(vr+1e-5) + b[c]
+					}
+				}
+			}
+		case kindResidual:
+			body := refLayers(s.body, next, xs)
+			short := xs
+			if s.shortcut != nil {
+				short = refLayers(s.shortcut, next, xs)
+			}
+			for i := range xs {
+				ys[i] = append([]float64(nil), body[i]...)
+				for j, v := range short[i] {
+					ys[i][j] += v
 				}
 			}
 		default:
-			kw := s.kw
-			if kw == 0 {
-				kw = s.k
-			}
-			oh, ow := in.H/s.k, in.W/kw
-			y = make([]float64, in.C*oh*ow)
-			for ch := range in.C {
-				for r := range oh {
-					for c := range ow {
-						best, sum := math.Inf(-1), 0.0
-						for i := range s.k {
-							for j := range kw {
-								v := x[(ch*in.H+r*s.k+i)*in.W+c*kw+j]
-								best, sum = math.Max(best, v), sum+v
-							}
-						}
-						if s.kind == kindAvgPool {
-							best = sum / float64(s.k*kw)
-						}
-						y[(ch*oh+r)*ow+c] = best
-					}
-				}
+			for i, x := range xs {
+				ys[i] = refOne(s, w, b, x)
 			}
 		}
 		if s.act != "" {
-			for i, v := range y {
-				y[i] = refActivation(s.act, v)
+			for _, y := range ys {
+				for i, v := range y {
+					y[i] = refActivation(s.act, v)
+				}
 			}
 		}
-		x = y
+		xs = ys
 	}
-	return x
+	return xs
 }
 
-// refLoss is the mean loss of the specs over s by refLayers.
-func refLoss(specs []layerSpec, tensors []Tensor, theta []float64, s *data.Set, loss string) float64 {
-	x := make([]float64, s.D)
-	total := 0.0
-	for i := range s.N {
-		s.Input(i, x)
-		f := refLayers(specs, tensors, theta, x)
-		if loss == lossCE {
-			z := 0.0
-			for _, v := range f {
-				z += math.Exp(v)
+// refOne runs a Linear, Conv2d or pooling layer s with weight w and bias b
+// (nil for none) on one input x.
+func refOne(s layerSpec, w, b, x []float64) []float64 {
+	in := s.in
+	var y []float64
+	switch s.kind {
+	case kindLinear:
+		y = make([]float64, s.outs)
+		for i := range y {
+			for j, v := range x {
+				y[i] += w[i*len(x)+j] * v
 			}
-			total += math.Log(z) - f[s.Labels[i]]
-			continue
+			if b != nil {
+				y[i] += b[i]
+			}
 		}
-		for j, v := range f {
-			y := 0.0
-			if j == int(s.Labels[i]) {
-				y = 1
+	case kindConv:
+		st := max(s.stride, 1)
+		oh, ow := (in.H+2*s.pad-s.k)/st+1, (in.W+2*s.pad-s.k)/st+1
+		y = make([]float64, s.outs*oh*ow)
+		for co := range s.outs {
+			for r := range oh {
+				for c := range ow {
+					sum := 0.0
+					if b != nil {
+						sum = b[co]
+					}
+					for ci := range in.C {
+						for i := range s.k {
+							for j := range s.k {
+								h, v := r*st-s.pad+i, c*st-s.pad+j
+								if h >= 0 && h < in.H && v >= 0 && v < in.W {
+									sum += w[((co*in.C+ci)*s.k+i)*s.k+j] * x[(ci*in.H+h)*in.W+v]
+								}
+							}
+						}
+					}
+					y[(co*oh+r)*ow+c] = sum
+				}
 			}
-			total += 0.5 * (v - y) * (v - y)
+		}
+	default:
+		kw := s.kw
+		if kw == 0 {
+			kw = s.k
+		}
+		sh, sw := s.k, kw
+		if s.stride > 0 {
+			sh, sw = s.stride, s.stride
+		}
+		oh, ow := (in.H-s.k)/sh+1, (in.W-kw)/sw+1
+		y = make([]float64, in.C*oh*ow)
+		for ch := range in.C {
+			for r := range oh {
+				for c := range ow {
+					best, sum := math.Inf(-1), 0.0
+					for i := range s.k {
+						for j := range kw {
+							v := x[(ch*in.H+r*sh+i)*in.W+c*sw+j]
+							best, sum = math.Max(best, v), sum+v
+						}
+					}
+					if s.kind == kindAvgPool {
+						best = sum / float64(s.k*kw)
+					}
+					y[(ch*oh+r)*ow+c] = best
+				}
+			}
+		}
+	}
+	return y
+}
+
+// refLoss is the mean loss of the specs over s by refLayers, on ghost
+// batches of chunk examples.
+func refLoss(specs []layerSpec, tensors []Tensor, theta []float64, s *data.Set, loss string, chunk int) float64 {
+	total := 0.0
+	for lo := 0; lo < s.N; lo += chunk {
+		var xs [][]float64
+		for i := lo; i < min(lo+chunk, s.N); i++ {
+			x := make([]float64, s.D)
+			s.Input(i, x)
+			xs = append(xs, x)
+		}
+		ti := 0
+		next := func() []float64 {
+			t := tensors[ti]
+			ti++
+			return theta[t.Offset : t.Offset+t.Len]
+		}
+		for k, f := range refLayers(specs, next, xs) {
+			i := lo + k
+			if loss == lossCE {
+				z := 0.0
+				for _, v := range f {
+					z += math.Exp(v)
+				}
+				total += math.Log(z) - f[s.Labels[i]]
+				continue
+			}
+			for j, v := range f {
+				y := 0.0
+				if j == int(s.Labels[i]) {
+					y = 1
+				}
+				total += 0.5 * (v - y) * (v - y)
+			}
 		}
 	}
 	return total / float64(s.N)
@@ -237,7 +333,7 @@ func testLayerNet(t *testing.T, c *chain, loss string, pixels bool) {
 	n := m.NumParams()
 	theta := m.Params
 
-	if got, want := o.Eval(theta).Loss, refLoss(c.specs, tensors, theta, s, loss); math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+	if got, want := o.Eval(theta).Loss, refLoss(c.specs, tensors, theta, s, loss, 3); math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
 		t.Fatalf("loss %.15g, plain loops give %.15g", got, want)
 	}
 
@@ -248,9 +344,9 @@ func testLayerNet(t *testing.T, c *chain, loss string, pixels bool) {
 	tp := append([]float64(nil), theta...)
 	for i := range n {
 		tp[i] = theta[i] + eps
-		up := refLoss(c.specs, tensors, tp, s, loss)
+		up := refLoss(c.specs, tensors, tp, s, loss, 3)
 		tp[i] = theta[i] - eps
-		down := refLoss(c.specs, tensors, tp, s, loss)
+		down := refLoss(c.specs, tensors, tp, s, loss, 3)
 		tp[i] = theta[i]
 		fd[i] = (up - down) / (2 * eps)
 	}

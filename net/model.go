@@ -2,7 +2,6 @@ package net
 
 import (
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/edge-of-stability/eos/linalg"
 )
@@ -56,7 +55,7 @@ func (m *Model[T]) Tensors() []Tensor {
 	var ts []Tensor
 	for l, ly := range m.layers {
 		for _, t := range ly.tensors() {
-			t.Name = strconv.Itoa(m.specs[l].module) + "." + t.Name
+			t.Name = m.specs[l].name + "." + t.Name
 			ts = append(ts, t)
 		}
 	}

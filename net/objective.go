@@ -144,7 +144,7 @@ func checkBinding(a Arch, set *data.Set, loss string, chunk, threads int) error 
 		return fmt.Errorf("dataset %s has no examples", set.Name)
 	case set.D != a.Input.Size() || set.Outputs != a.Out:
 		return fmt.Errorf("architecture %s has %d inputs and %d outputs, dataset %s has %d and %d", a.Name, a.Input.Size(), a.Out, set.Name, set.D, set.Outputs)
-	case a.Family == familyCNN && a.Input != InputShape(set):
+	case a.images() && a.Input != InputShape(set):
 		return fmt.Errorf("architecture %s takes %s images, dataset %s has %s", a.Name, a.Input, set.Name, InputShape(set))
 	case activations[a.Activation] == nil:
 		return fmt.Errorf("architecture %s has unknown activation %q", a.Name, a.Activation)

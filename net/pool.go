@@ -6,21 +6,31 @@ import (
 	"github.com/edge-of-stability/eos/linalg"
 )
 
-// pool2d is nn.MaxPool2d or nn.AvgPool2d with a kh×kw window and stride equal
-// to the window (PyTorch's default), dropping the rows and columns that do
-// not fill a window; a window of the whole input is global average pooling.
+// pool2d is nn.MaxPool2d or nn.AvgPool2d with a kh×kw window and stride
+// sh×sw (PyTorch's default is the window), no padding, dropping the rows and
+// columns that do not fill a window; a window of the whole input is global
+// average pooling, and AvgPool2d(1, stride 2) subsamples.
 // It has no parameters. Max pooling keeps, per output, the index of the
 // input it took (the first largest in the window, or its last NaN, as PyTorch),
 // and its derivatives and R-passes follow that choice, as autograd does.
 type pool2d[T linalg.Float] struct {
 	max               bool
-	kh, kw            int
+	kh, kw, sh, sw    int
 	inShape, outShape Shape
 }
 
-// newPool2d is a pooling layer over kh×kw windows of input shape in.
-func newPool2d[T linalg.Float](in Shape, kh, kw int, max bool) *pool2d[T] {
-	return &pool2d[T]{max: max, kh: kh, kw: kw, inShape: in, outShape: Shape{C: in.C, H: in.H / kh, W: in.W / kw}}
+// newPool2d is a pooling layer over kh×kw windows at strides sh×sw of input shape in.
+func newPool2d[T linalg.Float](in Shape, kh, kw, sh, sw int, max bool) *pool2d[T] {
+	out := Shape{C: in.C, H: windows(in.H, kh, sh), W: windows(in.W, kw, sw)}
+	return &pool2d[T]{max: max, kh: kh, kw: kw, sh: sh, sw: sw, inShape: in, outShape: out}
+}
+
+// windows is the number of windows of k at stride s that fit in n.
+func windows(n, k, s int) int {
+	if n < k {
+		return 0
+	}
+	return (n-k)/s + 1
 }
 
 func (l *pool2d[T]) in() Shape                            { return l.inShape }
@@ -44,7 +54,7 @@ func (l *pool2d[T]) apply(x []T, rows int, y []T, idx []int32) {
 		if l.max {
 			ie = idx[r*out.Size() : (r+1)*out.Size()]
 		}
-		if l.max && l.kh == 2 && l.kw == 2 {
+		if l.max && l.kh == 2 && l.kw == 2 && l.sh == 2 && l.sw == 2 {
 			maxPool2x2(xe, in, out, ye, ie)
 			continue
 		}
@@ -52,7 +62,7 @@ func (l *pool2d[T]) apply(x []T, rows int, y []T, idx []int32) {
 			for oh := range out.H {
 				o0 := (c*out.H + oh) * out.W
 				for ow := range out.W {
-					base := (c*in.H+oh*l.kh)*in.W + ow*l.kw
+					base := (c*in.H+oh*l.sh)*in.W + ow*l.sw
 					if l.max {
 						best, at := xe[base], base
 						for i := range l.kh {
@@ -127,7 +137,7 @@ func (l *pool2d[T]) spread(dy []T, idx []int32, rows int, dx []T, fin linalg.Epi
 				o0 := (c*out.H + oh) * out.W
 				for ow, g := range ge[o0 : o0+out.W] {
 					g *= inv
-					base := (c*in.H+oh*l.kh)*in.W + ow*l.kw
+					base := (c*in.H+oh*l.sh)*in.W + ow*l.sw
 					for i := range l.kh {
 						row := de[base+i*in.W : base+i*in.W+l.kw]
 						for j := range row {
