@@ -52,9 +52,14 @@ type Config struct {
 	LossGoal float64 `json:"loss_goal,omitempty"`
 	Seed     uint64  `json:"seed"`
 
-	// PhysicalBatch is the number of examples per chunk of a full-batch pass; Threads the chunk workers.
+	// PhysicalBatch is the number of examples per chunk of a full-batch pass, and the ghost batch that
+	// BatchNorm normalises by its own statistics (0: the architecture's default, 1000 for nets with
+	// BatchNorm as the reference, 250 otherwise); Threads the chunk workers.
 	PhysicalBatch int `json:"physical_batch"`
 	Threads       int `json:"threads"`
+	// MaxMemory bounds, in bytes, what the run holds (0: DefaultMaxMemory): the HVPs' linearisation
+	// cache is kept only when it fits beside everything else, else recomputed chunk by chunk.
+	MaxMemory int64 `json:"max_memory"`
 
 	// TestFreq evaluates the test set every TestFreq steps (0 = never); SaveFreq saves weights every SaveFreq steps (0 = never).
 	TestFreq int `json:"test_freq"`
@@ -107,7 +112,6 @@ func DefaultConfig() Config {
 		Opt:           "gd",
 		LR:            DefaultLR,
 		MaxSteps:      DefaultMaxSteps,
-		PhysicalBatch: 250,
 		Threads:       runtime.NumCPU(),
 		TestFreq:      10,
 		NEigs:         2,
@@ -121,6 +125,10 @@ func DefaultConfig() Config {
 		Results:       "results",
 	}
 }
+
+// defaultChunk is the examples per chunk of nets without BatchNorm, whose
+// results do not depend on it.
+const defaultChunk = 250
 
 // Default step size and length of the default experiment on the embedded dataset.
 const (
@@ -178,8 +186,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("--acc-goal %v: want a fraction in [0, 1]", c.AccGoal)
 	case c.LossGoal < 0:
 		return fmt.Errorf("--loss-goal %v: want >= 0", c.LossGoal)
-	case c.PhysicalBatch < 1:
-		return fmt.Errorf("--physical-batch %d: want >= 1", c.PhysicalBatch)
+	case c.PhysicalBatch < 0:
+		return fmt.Errorf("--physical-batch %d: want >= 1 (or 0 for the architecture's default)", c.PhysicalBatch)
+	case c.MaxMemory < 0:
+		return fmt.Errorf("--max-memory %d: want a positive size", c.MaxMemory)
 	case c.Threads < 1:
 		return fmt.Errorf("--threads %d: want >= 1", c.Threads)
 	case c.TestFreq < 0 || c.SaveFreq < 0 || c.EigFreq < 0 || c.IterateFreq < 0:
@@ -248,6 +258,8 @@ type Event struct {
 	LR float64
 	// Eigs is true when this step measured the sharpness.
 	Eigs bool
+	// Notice is a one-time message for the user (how the run fits its memory budget), "" otherwise.
+	Notice string
 }
 
 // Result says where a run wrote its files and how it ended.

@@ -306,7 +306,8 @@ func TestValidateNamesTheBadSetting(t *testing.T) {
 		{"dtype", func(c *Config) { c.Dtype = "float16" }, "--dtype"},
 		{"neigs", func(c *Config) { c.EigFreq = 0 }, "--eig-freq"},
 		{"nproj", func(c *Config) { c.NProj = 10 }, "--iterate-freq"},
-		{"batch", func(c *Config) { c.PhysicalBatch = 0 }, "--physical-batch"},
+		{"batch", func(c *Config) { c.PhysicalBatch = -1 }, "--physical-batch"},
+		{"memory", func(c *Config) { c.MaxMemory = -5 }, "--max-memory"},
 		{"tick", func(c *Config) { c.Opt, c.Tick = "flow", 0 }, "--tick"},
 		{"adaptive", func(c *Config) { c.LRAdaptive, c.NEigs = 1, 0 }, "--lr-adaptive"},
 	}

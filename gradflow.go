@@ -86,7 +86,7 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 			return res, err
 		}
 		observe(Event{Step: tick, Total: ticks, Time: t, TrainLoss: m.Loss, TrainAcc: m.Acc,
-			Sharpness: lambda, Threshold: math.NaN(), LR: h, Eigs: measured})
+			Sharpness: lambda, Threshold: math.NaN(), LR: h, Eigs: measured, Notice: s.notice()})
 		if res.Stop = s.stopReason(m.Loss, m.Acc, tick >= ticks, "max-time"); res.Stop != "" {
 			break
 		}

@@ -40,6 +40,9 @@ type session[T linalg.Float] struct {
 
 	train, test *net.Objective[T]
 	sharp       *sharpness[T]
+	// memory says how the HVPs fit the memory budget; noticed is set once the user was told.
+	memory  string
+	noticed bool
 
 	projector *randproj.Projector
 	iterates  *tensorfile.NPYAppender
@@ -83,6 +86,15 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 	if err != nil {
 		return nil, settingError{err}
 	}
+	if cfg.PhysicalBatch == 0 {
+		cfg.PhysicalBatch = defaultChunk
+		if g := arch.DefaultGhostBatch(); g > 0 {
+			cfg.PhysicalBatch = g
+		}
+	}
+	if cfg.MaxMemory == 0 {
+		cfg.MaxMemory = DefaultMaxMemory()
+	}
 	if cfg.Abridged > train.N {
 		return nil, settingError{fmt.Errorf("--abridged %d: the training set has only %d examples", cfg.Abridged, train.N)}
 	}
@@ -119,6 +131,7 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 			s.sharp.prev, s.sharp.solves = s.resumed.eigvecs, s.resumed.solves
 		}
 	}
+	s.memory = s.planMemory()
 	if cfg.Resume == "" {
 		if err := checkInitFromKept(cfg, s.dir); err != nil {
 			return nil, err
@@ -239,6 +252,7 @@ type configRecord struct {
 	CPU            string  `json:"cpu"`
 	CPUFeatures    string  `json:"cpu_features"`
 	Kernel         string  `json:"kernel"`
+	HVPMemory      string  `json:"hvp_linearization,omitempty"`
 	ProjectionSeed int     `json:"projection_seed,omitempty"`
 	Started        string  `json:"started"`
 }
@@ -256,6 +270,7 @@ func (s *session[T]) record() configRecord {
 		CPU:            cpuid.CPU.BrandName,
 		CPUFeatures:    strings.Join(cpuid.CPU.FeatureSet(), " "),
 		Kernel:         asm.Selected(),
+		HVPMemory:      s.memory,
 		Started:        s.start.UTC().Format(time.RFC3339),
 	}
 	if s.split.Test != nil {
@@ -357,4 +372,14 @@ func LoadConfig(dir string) (Config, string, error) {
 		return Config{}, "", err
 	}
 	return rec.Config, rec.Kernel, nil
+}
+
+// notice is the run's one-time message to the user: how its HVPs fit the
+// memory budget, the first time it is asked for, and "" after.
+func (s *session[T]) notice() string {
+	if s.noticed || s.memory == "" {
+		return ""
+	}
+	s.noticed = true
+	return "HVP linearisation " + s.memory
 }

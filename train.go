@@ -109,7 +109,7 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 			return res, err
 		}
 		observe(Event{Step: step, Total: cfg.MaxSteps, TrainLoss: m.Loss, TrainAcc: m.Acc,
-			Sharpness: lambda, Threshold: threshold, LR: lr, Eigs: measured})
+			Sharpness: lambda, Threshold: threshold, LR: lr, Eigs: measured, Notice: s.notice()})
 		if res.Stop = s.stopReason(m.Loss, m.Acc, step >= cfg.MaxSteps, "max-steps"); res.Stop != "" {
 			break
 		}

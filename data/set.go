@@ -58,6 +58,11 @@ func (s *Set) Input(i int, dst []float64) {
 	copy(dst, s.X[i*s.D:(i+1)*s.D])
 }
 
+// Bytes is the memory the set's arrays hold.
+func (s *Set) Bytes() int64 {
+	return int64(len(s.Pixels)) + 8*int64(len(s.X)+len(s.Scale)+len(s.Shift)+len(s.Targets)) + 4*int64(len(s.Labels))
+}
+
 // Head returns the first n examples of s, sharing its memory.
 func (s *Set) Head(n int) *Set {
 	h := *s

@@ -116,3 +116,39 @@ func BenchmarkConvGEMM(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDeepNets is one full-batch gradient and one HVP (recomputing the
+// linearisation) of resnet32 and vgg11-bn on 500 CIFAR-shaped examples in
+// ghost batches of 250 on 2 threads: `eos bench --arch` times them at scale.
+func BenchmarkDeepNets(b *testing.B) {
+	for _, arch := range []string{"resnet32", "vgg11-bn"} {
+		b.Run(arch+"/grad", func(b *testing.B) { benchDeep(b, arch, false) })
+		b.Run(arch+"/hvp", func(b *testing.B) { benchDeep(b, arch, true) })
+	}
+}
+
+func benchDeep(b *testing.B, arch string, hvp bool) {
+	set := pixelSet(99, 500, 3072, 10, 10)
+	set.C, set.H, set.W = 3, 32, 32
+	a, err := ParseArch(arch, nil, InputShape(set), 10, InitStandard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := NewModel[float32](a)
+	m.Initialize(1)
+	o := mustObjective(b, m, set, "mse", 250, 2)
+	o.SetCacheBudget(0)
+	v, out := make([]float32, m.NumParams()), make([]float32, m.NumParams())
+	for i, x := range randomVector(2, len(v)) {
+		v[i] = float32(x)
+	}
+	o.Linearize(m.Params)
+	b.ReportAllocs()
+	for b.Loop() {
+		if hvp {
+			o.HVP(v, out)
+		} else {
+			o.Grad(m.Params, out)
+		}
+	}
+}

@@ -264,3 +264,17 @@ func (o *Objective[T]) checkLen(name string, x []T) {
 		panic(fmt.Sprintf("net: %s has %d elements, the model has %d parameters", name, len(x), o.numParams))
 	}
 }
+
+// WorkBytes is the memory the objective holds besides the dataset and the
+// linearisation cache: its workers' tapes, R-buffers and scratch, and the
+// slots' partial sums.
+func (o *Objective[T]) WorkBytes() int64 {
+	var zero T
+	elem := int64(unsafe.Sizeof(zero))
+	per := int64(0)
+	for _, ly := range o.net.layers {
+		per += tapeBytes(ly, elem) + 3*elem*int64(ly.out().Size()) // tape and R-slab
+	}
+	worker := per*int64(o.chunk) + elem*int64(len(o.scratch[0].env.scratch))
+	return worker*int64(len(o.scratch)) + elem*int64(o.numParams)*int64(len(o.acc)+2)
+}

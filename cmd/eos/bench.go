@@ -24,15 +24,15 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	n := fs.Int("n", 5000, "examples (random CIFAR-shaped bytes: no data files needed)")
 	arch := fs.String("arch", "fc-tanh", "architecture")
 	dtype := fs.String("dtype", "float32", "float32 or float64")
-	batch := fs.Int("physical-batch", 250, "examples per chunk")
+	batch := fs.Int("physical-batch", 0, "examples per chunk, the ghost batch of BatchNorm nets (0: 1000 for nets with BatchNorm, 250 otherwise)")
 	threads := fs.Int("threads", defaultThreads(), "worker goroutines")
 	reps := fs.Int("reps", 5, "timed repetitions of each pass (the fastest is reported)")
 	kernel := fs.String("kernel", "all", "kernel level to time, or all supported levels")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *n < 1 || *batch < 1 || *threads < 1 || *reps < 1 {
-		return fs.fail("--n, --physical-batch, --threads and --reps must be positive")
+	if *n < 1 || *batch < 0 || *threads < 1 || *reps < 1 {
+		return fs.fail("--n, --threads and --reps must be positive, --physical-batch positive or 0")
 	}
 	var levels []string
 	for _, l := range asm.Levels() {
@@ -47,6 +47,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	a, err := net.ParseArch(*arch, nil, net.InputShape(set), set.Outputs, "standard")
 	if err != nil {
 		return fs.fail("%v", err)
+	}
+	if *batch == 0 {
+		*batch = max(a.DefaultGhostBatch(), 250)
 	}
 	var timings []benchTiming
 	for _, level := range levels {

@@ -133,3 +133,25 @@ func supportedLevels() string {
 
 // defaultThreads is the default number of worker goroutines: one per CPU.
 func defaultThreads() int { return eos.DefaultConfig().Threads }
+
+// byteSize is a memory size flag such as 8GiB, 500MB or 2g (eos.ParseBytes).
+type byteSize struct{ v *int64 }
+
+func (b byteSize) String() string {
+	if b.v == nil || *b.v == 0 {
+		return ""
+	}
+	return eos.FormatBytes(*b.v)
+}
+
+func (b byteSize) Set(s string) error {
+	n, err := eos.ParseBytes(s)
+	if err != nil {
+		return err
+	}
+	if n < 1 {
+		return fmt.Errorf("%q: want a positive size", s)
+	}
+	*b.v = n
+	return nil
+}

@@ -78,6 +78,9 @@ func (p *progress) describe(e eos.Event) string {
 
 func (p *progress) observe(e eos.Event) {
 	p.last, p.seen = e, true
+	if e.Notice != "" {
+		fmt.Fprintln(p.w, e.Notice)
+	}
 	if p.bar != nil {
 		desc := p.describe(e)
 		if cols := p.width(); cols > 0 {

@@ -38,7 +38,8 @@ func addConfigFlags(fs *flagSet, c *eos.Config, o *runOptions, isFlow bool) {
 	fs.StringVar(&c.Loss, "loss", c.Loss, "loss: mse or ce")
 	fs.StringVar(&c.Dtype, "dtype", c.Dtype, "float32 or float64")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the network initialisation")
-	fs.IntVar(&c.PhysicalBatch, "physical-batch", c.PhysicalBatch, "examples per chunk of a full-batch pass")
+	fs.IntVar(&c.PhysicalBatch, "physical-batch", c.PhysicalBatch, "examples per chunk of a full-batch pass, and the ghost batch of BatchNorm nets (0: 1000 for nets with BatchNorm, 250 otherwise)")
+	fs.Var(byteSize{&c.MaxMemory}, "max-memory", "memory budget, e.g. 8GiB: the HVPs cache their linearisation only if it fits (default 60% of RAM)")
 	fs.IntVar(&c.Threads, "threads", c.Threads, "worker goroutines (results are identical for any value)")
 	fs.Float64Var(&c.AccGoal, "acc-goal", 0, "stop once the train accuracy exceeds this (0 = off)")
 	fs.Float64Var(&c.LossGoal, "loss-goal", 0, "stop once the train loss falls below this (0 = off)")
@@ -98,7 +99,7 @@ func cmdFlow(args []string, stdout, stderr io.Writer) error {
 
 // resumeFlags are the options that may accompany --resume: they change how
 // the run is carried out, not its results.
-var resumeFlags = map[string]bool{"resume": true, "threads": true, "data-dir": true, "kernel": true,
+var resumeFlags = map[string]bool{"resume": true, "threads": true, "max-memory": true, "data-dir": true, "kernel": true,
 	"plot": true, "cpuprofile": true, "memprofile": true}
 
 // runExperiment parses the options of run or flow and carries the experiment out.
