@@ -27,6 +27,21 @@ func saveWeights[T linalg.Float](path string, m *net.Model[T], theta []T, meta m
 		d := toFloat64(theta[t.Offset : t.Offset+t.Len])
 		ts = append(ts, tensorfile.Tensor{Name: t.Name, DType: dtypeName[T](), Shape: t.Shape, Data: d})
 	}
+	for _, b := range m.Buffers() {
+		n := 1
+		for _, d := range b.Shape {
+			n *= d
+		}
+		d := make([]float64, n)
+		for i := range d {
+			d[i] = b.Value
+		}
+		dtype := dtypeName[T]()
+		if b.Int {
+			dtype = "I64"
+		}
+		ts = append(ts, tensorfile.Tensor{Name: b.Name, DType: dtype, Shape: b.Shape, Data: d})
+	}
 	if err := tensorfile.WriteSafetensors(path, ts, meta); err != nil {
 		return fmt.Errorf("saving weights: %w", err)
 	}
@@ -35,7 +50,8 @@ func saveWeights[T linalg.Float](path string, m *net.Model[T], theta []T, meta m
 
 // loadWeights fills theta from a safetensors file whose names, shapes and
 // dtypes must match the model exactly (F32 or F64, cast to T), and whose
-// values must all be finite.
+// values must all be finite. BatchNorm buffers (running statistics) may be
+// present and are ignored.
 func loadWeights[T linalg.Float](path string, m *net.Model[T], theta []T) error {
 	ts, _, err := tensorfile.ReadSafetensors(path)
 	if err != nil {
@@ -61,6 +77,9 @@ func loadWeights[T linalg.Float](path string, m *net.Model[T], theta []T) error 
 		}
 		fromFloat64(theta[w.Offset:w.Offset+w.Len], t.Data)
 		delete(byName, w.Name)
+	}
+	for _, b := range m.Buffers() {
+		delete(byName, b.Name)
 	}
 	for name := range byName {
 		return fmt.Errorf("--init-from %s: unexpected tensor %q (the %s net has %s)", path, name, m.Arch.Name, tensorNames(want))

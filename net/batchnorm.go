@@ -249,3 +249,27 @@ func (l *batchNorm[T]) rBackward(_ *env[T], theta, v []T, x operand[T], rx []T, 
 		fin.Finish(0, rows, 0, l.shape.Size())
 	}
 }
+
+// Buffer is a non-parameter entry of a PyTorch state_dict (a BatchNorm's
+// running statistics), which eos does not use: training-mode BatchNorm
+// normalises by each ghost batch's own statistics.
+type Buffer struct {
+	// Name is the state_dict key, e.g. "1.running_mean".
+	Name string
+	// Shape is the buffer's shape ([] for a scalar).
+	Shape []int
+	// Value is every element's value.
+	Value float64
+	// Int says the buffer is an int64 tensor (num_batches_tracked).
+	Int bool
+}
+
+// buffered is a layer with state_dict buffers.
+type buffered interface{ buffers() []Buffer }
+
+// buffers are a fresh nn.BatchNorm's: running_mean 0, running_var 1,
+// num_batches_tracked 0.
+func (l *batchNorm[T]) buffers() []Buffer {
+	c := []int{l.shape.C}
+	return []Buffer{{Name: "running_mean", Shape: c}, {Name: "running_var", Shape: c, Value: 1}, {Name: "num_batches_tracked", Shape: []int{}, Int: true}}
+}

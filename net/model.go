@@ -95,3 +95,19 @@ func fillUniform[T linalg.Float](r *rand.Rand, x []T, bound float64) {
 		x[i] = T(bound * (2*r.Float64() - 1))
 	}
 }
+
+// Buffers lists the state_dict's buffers (those of the BatchNorm layers) with
+// the values eos writes for them, a fresh PyTorch module's, so that
+// load_state_dict(strict=True) accepts eos's weights.
+func (m *Model[T]) Buffers() []Buffer {
+	var bs []Buffer
+	for l, ly := range m.layers {
+		if b, ok := ly.(buffered); ok {
+			for _, x := range b.buffers() {
+				x.Name = m.specs[l].name + "." + x.Name
+				bs = append(bs, x)
+			}
+		}
+	}
+	return bs
+}

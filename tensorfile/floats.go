@@ -42,3 +42,22 @@ func decodeFloats(b []byte, size int) []float64 {
 	}
 	return out
 }
+
+// writeInts writes data, which must hold integers, as little-endian int64s.
+func writeInts(w io.Writer, data []float64) error {
+	buf := make([]byte, 0, 8*len(data))
+	for _, v := range data {
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(int64(v)))
+	}
+	_, err := w.Write(buf)
+	return err
+}
+
+// decodeInts converts little-endian int64s to float64.
+func decodeInts(b []byte) []float64 {
+	out := make([]float64, len(b)/8)
+	for i := range out {
+		out[i] = float64(int64(binary.LittleEndian.Uint64(b[8*i:])))
+	}
+	return out
+}

@@ -41,6 +41,12 @@ func WriteSafetensors(path string, tensors []Tensor, metadata map[string]string)
 			return err
 		}
 		for _, t := range tensors {
+			if t.DType == "I64" {
+				if err := writeInts(w, t.Data); err != nil {
+					return err
+				}
+				continue
+			}
 			size, _ := dtypeSize(t.DType) // validated by safetensorsHeader
 			if err := writeFloats(w, size, t.Data); err != nil {
 				return err
@@ -195,7 +201,11 @@ func parseSafetensors(raw []byte) ([]Tensor, map[string]string, error) {
 	tensors := make([]Tensor, len(entries))
 	for i, e := range entries {
 		size, _ := dtypeSize(e.DType) // validated by parseHeader
-		e.Data = decodeFloats(data[e.begin:e.end], size)
+		if e.DType == "I64" {
+			e.Data = decodeInts(data[e.begin:e.end])
+		} else {
+			e.Data = decodeFloats(data[e.begin:e.end], size)
+		}
 		tensors[i] = e.Tensor
 	}
 	return tensors, meta, nil

@@ -10,8 +10,9 @@ import (
 )
 
 // Tensor is a named n-dimensional array. Data is row-major and always held as
-// float64 in memory (F32 values are exact in float64); DType is "F32" or "F64",
-// the dtype it was read as or is to be written as.
+// float64 in memory (F32 values are exact in float64); DType is "F32", "F64"
+// or "I64" (integers, such as BatchNorm's num_batches_tracked; exact up to
+// 2⁵³), the dtype it was read as or is to be written as.
 type Tensor struct {
 	Name  string
 	DType string
@@ -24,10 +25,10 @@ func dtypeSize(dtype string) (int, error) {
 	switch dtype {
 	case "F32":
 		return 4, nil
-	case "F64":
+	case "F64", "I64":
 		return 8, nil
 	}
-	return 0, fmt.Errorf("unsupported dtype %q (want F32 or F64)", dtype)
+	return 0, fmt.Errorf("unsupported dtype %q (want F32, F64 or I64)", dtype)
 }
 
 // numElements returns the product of shape's dimensions, rejecting negative
