@@ -46,7 +46,7 @@ func newSharpness[T linalg.Float](m *net.Model[T], train *data.Set, cfg Config) 
 	return &sharpness[T]{
 		obj:  obj,
 		n:    m.NumParams(),
-		opts: linalg.EigOptions{K: cfg.NEigs, Which: which, Tol: cfg.EigTol, Seed: cfg.Seed},
+		opts: linalg.EigOptions{K: cfg.NEigs, Which: which, Tol: cfg.EigTol, Seed: cfg.Seed, Work: &linalg.Workspace{}},
 	}, nil
 }
 
