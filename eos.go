@@ -272,6 +272,8 @@ type Result struct {
 	Stop string
 	// Checkpoint is the checkpoint file left in Dir ("" when none is left).
 	Checkpoint string
+	// Phases is where the run's time went (also in config.json as "phases").
+	Phases Phases
 }
 
 // Run carries out the experiment cfg, writing its results directory as it

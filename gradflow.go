@@ -29,7 +29,7 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 			copy(grad, s.grad)
 			return s.pendingLoss
 		}
-		return s.train.Grad(theta, grad).Loss
+		return s.gradAt(theta, grad).Loss
 	}
 	ticks := int(math.Round(cfg.MaxTime / cfg.Tick))
 	lambda, h, first := math.NaN(), cfg.MaxStep, 0
@@ -49,13 +49,13 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 			}
 		}
 		t := float64(tick) * cfg.Tick
-		m := s.train.Grad(s.theta, s.grad)
+		m := s.grad1()
 		s.pendingLoss, pending = m.Loss, true
 		tm := s.testMetrics(tick)
 		measured := false
 		finite := s.finite(m.Loss) // checked once: it reads the whole gradient
 		if s.sharp != nil && tick%cfg.EigFreq == 0 && finite {
-			er, took, err := s.sharp.measure(s.theta)
+			er, took, err := s.sharp.measure(s.theta, &s.phases)
 			if err != nil {
 				return res, fmt.Errorf("tick %d: %w", tick, err)
 			}

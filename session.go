@@ -55,6 +55,8 @@ type session[T linalg.Float] struct {
 	// start is when the run started (moved back by a resumed run's elapsed time); lastCheckpoint when the latest
 	// checkpoint was written.
 	start, lastCheckpoint time.Time
+	// phases is where the run's time has gone so far.
+	phases Phases
 	// pendingLoss is the loss of the gradient held in grad for the next RK4 advance.
 	pendingLoss float64
 }
@@ -338,7 +340,20 @@ func (s *session[T]) testMetrics(i int) net.Metrics {
 	if s.test == nil || i%s.cfg.TestFreq != 0 {
 		return net.Metrics{Loss: math.NaN(), Acc: math.NaN()}
 	}
-	return s.test.Eval(s.theta)
+	var m net.Metrics
+	timed(&s.phases.Test, func() { m = s.test.Eval(s.theta) })
+	return m
+}
+
+// grad1 is the training pass at the current weights into s.grad, timed.
+func (s *session[T]) grad1() net.Metrics { return s.gradAt(s.theta, s.grad) }
+
+// gradAt is the training pass at theta into grad, timed.
+func (s *session[T]) gradAt(theta, grad []T) net.Metrics {
+	var m net.Metrics
+	timed(&s.phases.GD, func() { m = s.train.Grad(theta, grad) })
+	s.phases.GDPasses++
+	return m
 }
 
 // finite reports whether the loss and the gradient are free of NaN and Inf.

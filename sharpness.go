@@ -46,25 +46,39 @@ func newSharpness[T linalg.Float](m *net.Model[T], train *data.Set, cfg Config) 
 	return &sharpness[T]{
 		obj:  obj,
 		n:    m.NumParams(),
-		opts: linalg.EigOptions{K: cfg.NEigs, Which: which, Tol: cfg.EigTol, Seed: cfg.Seed},
+		opts: linalg.EigOptions{K: cfg.NEigs, Which: which, Tol: cfg.EigTol, Seed: cfg.Seed, Work: &linalg.Workspace{}},
 	}, nil
 }
 
-// measure solves for the top eigenpairs at theta.
-func (s *sharpness[T]) measure(theta []T) (linalg.EigResult, time.Duration, error) {
+// measure solves for the top eigenpairs at theta, adding the time of its
+// linearisation, HVPs and solver arithmetic to ph.
+func (s *sharpness[T]) measure(theta []T, ph *Phases) (linalg.EigResult, time.Duration, error) {
 	start := time.Now()
 	s.obj.Linearize(theta)
+	linearized := time.Now()
 	opts := s.opts
 	if s.solves%coldEvery != 0 {
 		opts.Start = s.prev
 	}
 	s.solves++
-	res, err := linalg.Eigs(s.n, s.obj.HVP64, opts)
+	var hvp time.Duration
+	op := func(v, hv []float64) {
+		t := time.Now()
+		s.obj.HVP64(v, hv)
+		hvp += time.Since(t)
+	}
+	res, err := linalg.Eigs(s.n, op, opts)
 	if err != nil {
 		return res, 0, fmt.Errorf("sharpness: %w", err)
 	}
 	s.prev = res.Vectors
-	return res, time.Since(start), nil
+	took := time.Since(start)
+	ph.Linearize += linearized.Sub(start).Seconds()
+	ph.HVP += hvp.Seconds()
+	ph.Solver += (took - linearized.Sub(start) - hvp).Seconds()
+	ph.HVPs += res.MatVecs
+	ph.Solves++
+	return res, took, nil
 }
 
 // eigHeader is the header of eigs.csv after the index columns.

@@ -67,13 +67,13 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 				return res, nil
 			}
 		}
-		m := s.train.Grad(s.theta, s.grad)
+		m := s.grad1()
 		tm := s.testMetrics(step)
 		measured := false
 		var eigRow []string
 		finite := s.finite(m.Loss) // checked once: it reads the whole gradient
 		if s.sharp != nil && step%cfg.EigFreq == 0 && finite {
-			er, took, err := s.sharp.measure(s.theta)
+			er, took, err := s.sharp.measure(s.theta, &s.phases)
 			if err != nil {
 				return res, fmt.Errorf("step %d: %w", step, err)
 			}
@@ -176,6 +176,13 @@ func (s *session[T]) finish(ctx context.Context, res *Result, runErr error) erro
 		if res != nil {
 			res.Checkpoint = path
 		}
+	}
+	s.phases.finish(s.elapsed())
+	if res != nil {
+		res.Phases = s.phases
+	}
+	if err := recordPhases(s.dir, s.phases); err != nil {
+		return err
 	}
 	return writeStatus(s.dir, st)
 }

@@ -74,6 +74,16 @@ type EigOptions struct {
 	MaxIter int         // cap on operator applications (default max(300, 20K) if 0)
 	Start   [][]float64 // optional warm start: previous eigenvectors (any number, may be nil)
 	Seed    uint64      // seeds the random start vector(s); same seed => same result
+	// Work, when not nil, lends a Lanczos solve its vectors of length n and takes them back at the end,
+	// so solves along a trajectory reuse one basis instead of each allocating its own (the returned
+	// Vectors are never lent again). It does not change the results.
+	Work *Workspace
+}
+
+// Workspace holds vectors that successive Lanczos solves of one dimension
+// reuse; one solve at a time may use it.
+type Workspace struct {
+	free [][]float64
 }
 
 // EigResult is the outcome of a solve.

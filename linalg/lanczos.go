@@ -50,6 +50,7 @@ func Lanczos(n int, op Operator, opt EigOptions) (EigResult, error) {
 		return EigResult{}, err
 	}
 	l := newLanczos(n, op, opt)
+	defer l.release()
 	return l.run(), nil
 }
 
@@ -75,6 +76,14 @@ func newLanczos(n int, op Operator, opt EigOptions) *lanczos {
 	l := &lanczos{
 		n: n, op: op, opt: opt, rng: newRand(opt.Seed), maxCols: maxCols,
 		h: mat.NewDense(maxCols+1, maxCols, nil),
+	}
+	if w := opt.Work; w != nil {
+		for _, v := range w.free {
+			if len(v) == n {
+				l.spare = append(l.spare, v)
+			}
+		}
+		w.free = nil
 	}
 	if len(opt.Start) > 0 {
 		v := l.newVector()
@@ -254,8 +263,11 @@ func (l *lanczos) finish(rz ritzPairs) EigResult {
 		}
 	}
 	out := make([][]float64, 2*k)
-	for i := range out {
+	for i := range out[:k] {
 		out[i] = make([]float64, l.n)
+	}
+	for i := range out[k:] {
+		out[k+i] = l.newVector()
 	}
 	combine(out, l.basis, coef)
 	res := EigResult{Values: rz.vals[:k:k], Vectors: out[:k:k], Residuals: make([]float64, k), MatVecs: l.matvecs, Converged: true}
@@ -269,5 +281,15 @@ func (l *lanczos) finish(rz ritzPairs) EigResult {
 			res.Converged = false
 		}
 	}
+	l.spare = append(l.spare, out[k:]...)
 	return res
+}
+
+// release gives the solve's vectors, except the returned eigenvectors, back
+// to the workspace of its options.
+func (l *lanczos) release() {
+	if w := l.opt.Work; w != nil {
+		w.free = append(append(w.free, l.basis...), l.spare...)
+		l.basis, l.spare = nil, nil
+	}
 }

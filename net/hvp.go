@@ -48,6 +48,9 @@ func (o *Objective[T]) HVP64(v, hv []float64) {
 	if len(v) != o.numParams || len(hv) != o.numParams {
 		panic(fmt.Sprintf("net: HVP64 of %d into %d elements, the model has %d parameters", len(v), len(hv), o.numParams))
 	}
+	if o.v64 == nil {
+		o.v64, o.hv64 = make([]T, o.numParams), make([]T, o.numParams)
+	}
 	for i, x := range v {
 		o.v64[i] = T(x)
 	}

@@ -59,7 +59,7 @@ type Objective[T linalg.Float] struct {
 	pool    *workers
 	task    func(id int)
 	scratch []*scratch[T] // one per worker
-	acc     [][]T         // accumulators of slots 1 … S−1 (slot 0 uses the result)
+	acc     [][]T         // accumulators of slots 1 … S−1 (slot 0 uses the result), allocated by the first pass with a result
 	loss64  []float64     // per-slot loss sums
 	correct []int         // per-slot correct predictions
 	next    atomic.Int64  // next slot to claim
@@ -70,7 +70,7 @@ type Objective[T linalg.Float] struct {
 
 	cache     bool // the linearisation is cached for every example (else recomputed per chunk)
 	lin       *linearization[T]
-	v64, hv64 []T // HVP64's conversion buffers
+	v64, hv64 []T // HVP64's conversion buffers, allocated by its first call
 }
 
 // scratch is one worker's buffers, sized for one chunk.
@@ -126,11 +126,7 @@ func NewObjective[T linalg.Float](m *Model[T], set *data.Set, loss string, chunk
 	for range o.helpers + 1 {
 		o.scratch = append(o.scratch, o.newScratch())
 	}
-	for range o.slots - 1 {
-		o.acc = append(o.acc, make([]T, o.numParams))
-	}
 	o.loss64, o.correct = make([]float64, o.slots), make([]int, o.slots)
-	o.v64, o.hv64 = make([]T, o.numParams), make([]T, o.numParams)
 	o.task = o.work
 	o.pool = newWorkers(o.helpers)
 	runtime.AddCleanup(o, (*workers).stop, o.pool)

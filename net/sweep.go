@@ -10,6 +10,12 @@ import (
 // result vector dst (nil for Eval and Linearize).
 func (o *Objective[T]) pass(m mode, src, dst []T) Metrics {
 	o.mode, o.src, o.dst = m, src, dst
+	if dst != nil && o.acc == nil {
+		// Eval-only objectives (the test set) never hold the slot accumulators.
+		for range o.slots - 1 {
+			o.acc = append(o.acc, make([]T, o.numParams))
+		}
+	}
 	o.next.Store(0)
 	o.pool.run(o.helpers+1, o.task)
 	if dst != nil && o.slots > 1 {

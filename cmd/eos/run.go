@@ -171,6 +171,7 @@ func runExperiment(name string, isFlow bool, args []string, stdout, stderr io.Wr
 		return exitStatus(code)
 	}
 	fmt.Fprintln(stdout, progress.summary(res))
+	fmt.Fprintln(stdout, res.Phases)
 	fmt.Fprintf(stdout, "results: %s\n", res.Dir)
 	return nil
 }
