@@ -44,10 +44,10 @@ func TestReproduceList(t *testing.T) {
 // 600 steps on the embedded set, runs it with --from, and checks its claim
 // (λ1 within [0.9, 1.3]·2/η over the last third) against the run's own
 // eigs.csv, then that a second run skips the finished run and that the
-// report inlines the figure. About 25 s on 2 cores; skipped by -short.
+// report inlines the figure. About 10 s on 2 cores; skipped by -short.
 func TestReproducePrintEditFrom(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: skipping the 25-second fig1 run")
+		t.Skip("-short: skipping the 10-second fig1 run")
 	}
 	src := reproduce(t, "fig1", "--print")
 	edited := strings.Replace(src, "lr = [0.15, 0.2, 0.25, 0.4]", "lr = [0.4]", 1)
