@@ -42,6 +42,8 @@ type Comparison struct {
 	// if none).
 	FirstEdgeStep int
 	FirstEdgeTime float64
+	// Heading, when not empty, is drawn above the title of Plot's figure.
+	Heading string
 }
 
 // relTol is the relative tolerance within which a flow record's time is
@@ -87,7 +89,7 @@ func Compare(gd, flow *Run) (*Comparison, error) {
 		}
 		row := ComparisonRow{Time: t, Step: k, Distance: math.NaN(), GDLoss: lookup(gdLoss, k),
 			FlowLoss: fLoss.at(t), GDSharpness: lookup(gdSharp, k), FlowSharpness: fSharp.at(t),
-			GDThreshold: gd.thresholdAt(k)}
+			GDThreshold: gd.ThresholdAt(k)}
 		if gdEvery > 0 && k%gdEvery == 0 && k/gdEvery < len(gd.Iterates) {
 			if f := interpRows(flowTimes, flow.Iterates, t); f != nil {
 				row.Distance = distance(gd.Iterates[k/gdEvery], f)
@@ -99,7 +101,7 @@ func Compare(gd, flow *Run) (*Comparison, error) {
 		return nil, errf("no GD step falls within the flow's time span [0, %g]", end)
 	}
 	for _, k := range slices.Sorted(maps.Keys(gdSharp)) { // over the whole GD run
-		if gdSharp[k] > gd.thresholdAt(k) {
+		if gdSharp[k] > gd.ThresholdAt(k) {
 			c.FirstEdgeStep, c.FirstEdgeTime = k, gd.TimeAtStep(float64(k))
 			break
 		}
@@ -169,10 +171,10 @@ func lookup(m map[int]float64, k int) float64 {
 	return math.NaN()
 }
 
-// thresholdAt returns a GD run's stability threshold at step k: the last
+// ThresholdAt returns a GD run's stability threshold at step k: the last
 // value of the metrics threshold column at or before k, else the config's
 // "threshold".
-func (r *Run) thresholdAt(k int) float64 {
+func (r *Run) ThresholdAt(k int) float64 {
 	th := r.Num("threshold")
 	steps, vals := r.Metrics.Column("step"), r.Metrics.Column("threshold")
 	best := math.Inf(-1)

@@ -55,7 +55,8 @@ func cell(v float64) string {
 // stability threshold dotted. Every panel marks FirstEdgeTime, when GD's λ1
 // first exceeds its threshold, with a vertical dashed line. It writes
 // <prefix>.png (900 × 1050 pixels) and/or <prefix>.svg as formats lists
-// ("png" when empty) and returns the paths written.
+// ("png" when empty) and returns the paths written. A Heading is written above
+// the title.
 func (c *Comparison) Plot(prefix string, formats []string) ([]string, error) {
 	const xLabel = timeLabel
 	gdColor, flowColor := runColor(0), runColor(1)
@@ -63,10 +64,11 @@ func (c *Comparison) Plot(prefix string, formats []string) ([]string, error) {
 	width := vg.Points(1.5)
 
 	dist := newPanel(xLabel, "‖θ_GD − θ_flow‖ (projected)")
-	dist.Title.Text = "GD vs gradient flow"
+	title := "GD vs gradient flow"
 	if s := c.GD.setting(); s != "" {
-		dist.Title.Text += ": " + s + " loss"
+		title += ": " + s + " loss"
 	}
+	dist.Title.Text = joinTitle(c.Heading, title)
 	if l := addLine(dist, c.points(func(r ComparisonRow) float64 { return r.Distance }, isFinite), gdColor, width); l != nil {
 		dist.legend(gdLabel+" vs flow", l)
 	} else {

@@ -23,6 +23,12 @@ import (
 // more, written to <prefix>.png (900 × 1050 pixels) and/or <prefix>.svg as
 // formats lists ("png" when formats is empty). It returns the paths written.
 func Plot(runs []*Run, prefix string, formats []string) ([]string, error) {
+	return PlotTitled(runs, "", prefix, formats)
+}
+
+// PlotTitled is Plot with heading, when not empty, as the first lines of the
+// title (above the setting the runs share), wrapped to the figure's width.
+func PlotTitled(runs []*Run, heading, prefix string, formats []string) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("plotting %s: no runs", prefix)
 	}
@@ -45,7 +51,7 @@ func Plot(runs []*Run, prefix string, formats []string) ([]string, error) {
 	}
 	title, perRun := sharedTitle(runs)
 	loss := newPanel(xLabel, "train loss")
-	loss.Title.Text = title
+	loss.Title.Text = joinTitle(heading, title)
 	acc := newPanel(xLabel, "train accuracy")
 	sharp := newPanel(xLabel, "sharpness λ1")
 	haveAcc, haveThreshold, haveLambda2 := false, false, false
@@ -93,6 +99,40 @@ func Plot(runs []*Run, prefix string, formats []string) ([]string, error) {
 		acc.Y.Label.Text = "train accuracy (not recorded)"
 	}
 	return saveColumn([]*panel{loss, acc, sharp}, prefix, formats)
+}
+
+// titleWidth is the number of characters of a title line that fit a figure's width.
+const titleWidth = 72
+
+// joinTitle returns heading, wrapped to titleWidth, above title; either may be empty.
+func joinTitle(heading, title string) string {
+	var lines []string
+	for _, para := range strings.Split(heading, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && len([]rune(line))+1+len([]rune(w)) > titleWidth {
+				lines = append(lines, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		if line != "" {
+			lines = append(lines, line)
+		}
+	}
+	if title != "" {
+		lines = append(lines, title)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Lambda1 returns the run's measured sharpness λ1 against step (GD) or time
+// (flow runs, and GD runs when byTime, at Σ η).
+func (r *Run) Lambda1(byTime bool) plotter.XYs {
+	return r.series(r.Eigs, "lambda1", byTime, isFinite)
 }
 
 // thresholdFormula is the stability threshold's formula for the run's optimizer.

@@ -25,6 +25,9 @@ Usage:
   eos sweep plan|list|run|slurm|k8s GRID.toml
                               grids of runs: locally, as a Slurm job array or a Kubernetes Indexed Job
   eos collect DIR...          one CSV row per run: settings, edge-of-stability figures, final losses
+  eos reproduce NAME [--quick|--full]
+                              run a preset of the paper, draw its figures, check its claim (--list lists them)
+  eos report DIR...           one self-contained report.html of eos reproduce directories
   eos bench [options]         time a GD step and a Hessian-vector product on this machine
   eos info                    CPU, cache sizes and the kernels chosen
   eos version                 program version
@@ -52,16 +55,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	commands := map[string]func([]string, io.Writer, io.Writer) error{
-		"run":     cmdRun,
-		"flow":    cmdFlow,
-		"data":    cmdData,
-		"plot":    cmdPlot,
-		"compare": cmdCompare,
-		"sweep":   cmdSweep,
-		"collect": cmdCollect,
-		"bench":   cmdBench,
-		"info":    cmdInfo,
-		"version": cmdVersion,
+		"run":       cmdRun,
+		"flow":      cmdFlow,
+		"data":      cmdData,
+		"plot":      cmdPlot,
+		"compare":   cmdCompare,
+		"sweep":     cmdSweep,
+		"collect":   cmdCollect,
+		"reproduce": cmdReproduce,
+		"report":    cmdReport,
+		"bench":     cmdBench,
+		"info":      cmdInfo,
+		"version":   cmdVersion,
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {

@@ -222,13 +222,24 @@ func sweepRun(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "sweep %s: %d of %d runs (%s) into %s\n", c.path, len(indices), len(c.grid.Specs), source, *c.out)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	specs := make([]sweep.Spec, len(indices))
+	for i, k := range indices {
+		specs[i] = c.grid.Specs[k]
+	}
+	return runSpecs(ctx, *c.out, specs, *jobs, *threads, c.fs.isSet("threads"), "eos sweep run", stdout, stderr)
+}
+
+// runSpecs carries out specs in the sweep directory out, jobs at once, each
+// with threads workers (unless its settings give threads and force is false),
+// skipping the runs already done; it reports each run on stdout.
+func runSpecs(ctx context.Context, out string, specs []sweep.Spec, jobs, threads int, force bool, who string, stdout, stderr io.Writer) error {
 	runner := func(ctx context.Context, s sweep.Spec, dir string) (string, error) {
 		cfg, err := configFor(s, dir)
 		if err != nil {
 			return "", err
 		}
-		if _, set := s.Value("threads"); !set || c.fs.isSet("threads") {
-			cfg.Threads = *threads
+		if _, set := s.Value("threads"); !set || force {
+			cfg.Threads = threads
 		}
 		res, err := eos.Run(ctx, cfg, nil)
 		if err != nil {
@@ -245,15 +256,15 @@ func sweepRun(args []string, stdout, stderr io.Writer) error {
 		wg     sync.WaitGroup
 		next   = make(chan sweep.Spec)
 	)
-	for range min(*jobs, len(indices)) {
+	for range min(jobs, len(specs)) {
 		wg.Go(func() {
 			for s := range next {
 				start := time.Now()
-				outcome, err := sweep.Do(ctx, *c.out, s, runner)
+				outcome, err := sweep.Do(ctx, out, s, runner)
 				mu.Lock()
 				if err != nil {
 					failed++
-					fmt.Fprintf(stderr, "eos sweep run: %v\n", err)
+					fmt.Fprintf(stderr, "%s: %v\n", who, err)
 				} else {
 					fmt.Fprintf(stdout, "run %d %s: %s (%.1f s)\n", s.Index, s.ID, outcome, time.Since(start).Seconds())
 				}
@@ -261,16 +272,16 @@ func sweepRun(args []string, stdout, stderr io.Writer) error {
 			}
 		})
 	}
-	for _, k := range indices {
+	for _, s := range specs {
 		if ctx.Err() != nil {
 			break
 		}
-		next <- c.grid.Specs[k]
+		next <- s
 	}
 	close(next)
 	wg.Wait()
 	if failed > 0 {
-		return fmt.Errorf("%d of %d runs failed", failed, len(indices))
+		return fmt.Errorf("%d of %d runs failed", failed, len(specs))
 	}
 	if ctx.Err() != nil {
 		return errors.New("interrupted")

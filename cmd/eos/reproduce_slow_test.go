@@ -1,0 +1,33 @@
+//go:build slow
+
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/edge-of-stability/eos/preset"
+)
+
+// TestPresetClaimsQuick runs the --quick scale of the presets whose claims
+// were seen to hold (about 4 minutes on 2 cores) and checks that each
+// shows its claim: the check's figures are computed by preset.Analyze from
+// the runs' own eigs.csv and metrics.csv (build tag slow: make test-slow).
+func TestPresetClaimsQuick(t *testing.T) {
+	for _, name := range []string{"fig1", "gd-vs-flow", "momentum", "lr-drop", "inverse-sharpness", "deeplinear", "quadratic"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			out := reproduce(t, name, "--results", dir, "--threads", "2")
+			if !strings.Contains(out, name+": shows the claim") {
+				t.Errorf("%s does not show its claim:\n%s", name, out)
+			}
+			o, err := preset.ReadOutcome(dir + "/reproduce/" + name + "-quick")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !o.Checked || !o.Holds || len(o.Figures) == 0 {
+				t.Errorf("outcome %+v", o)
+			}
+		})
+	}
+}
