@@ -5,7 +5,7 @@ PKGS    ?= ./...
 # Packages with architecture-specific kernels, tested under qemu for arm64.
 ARCHPKGS = ./asm/ ./linalg/
 # The layer tests of net, which run on those kernels, are run under qemu too.
-ARCHNETTESTS = TestLayers|TestPinnedPasses|TestConvOddShapes|TestCNN|TestReLU32
+ARCHNETTESTS = TestLayers|TestPinnedPasses|TestConvOddShapes|TestCNN|TestReLU32|TestBatchNorm|TestResNet
 # CIFAR-10 for the tests and benchmarks that need it (skipped with a message where absent).
 EOS_DATA ?= $(abspath ../shared/data)
 export EOS_DATA
