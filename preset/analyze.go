@@ -329,6 +329,21 @@ func check(c Check, runs []loaded, o *Outcome) {
 			m := mean(ratios)
 			verdict(r, m, m >= c.Lo && m <= c.Hi, fmt.Sprintf("mean λ1/threshold over the last %.0f%% = %.3f, want [%g, %g]", 100*c.Tail, m, c.Lo, c.Hi))
 		}
+	case "peak":
+		for i := range runs {
+			r := &runs[i]
+			if r.run.Kind != "gd" {
+				continue
+			}
+			steps, lam := r.run.Eigs.Column("step"), r.run.Eigs.Column("lambda1")
+			peak := math.NaN()
+			for j := range lam {
+				if th := r.run.ThresholdAt(int(steps[j])); !math.IsNaN(lam[j]) && th > 0 && !(lam[j]/th <= peak) {
+					peak = lam[j] / th
+				}
+			}
+			verdict(r, peak, peak >= c.Lo && peak <= c.Hi, fmt.Sprintf("highest λ1/threshold = %.3f, want [%g, %g]", peak, c.Lo, c.Hi))
+		}
 	case "growth":
 		for i := range runs {
 			r := &runs[i]

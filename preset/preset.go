@@ -97,6 +97,9 @@ type Figure struct {
 // Kind is one of:
 //   - "edge": for every GD run, the mean of λ1 / threshold over the last
 //     Tail fraction of its sharpness measurements lies in [Lo, Hi];
+//   - "peak": for every GD run, the highest λ1 / threshold of its
+//     measurements lies in [Lo, Hi] (λ1 reaches the edge and does not go
+//     far past it, whatever it does once the loss nears zero);
 //   - "growth": for every run, λ1 at the end over λ1 at the Tail fraction
 //     of the run from its end is at least Lo;
 //   - "agree": for every GD run, the relative sharpness difference from the
@@ -137,7 +140,7 @@ func Builtin(name string) (*Preset, error) {
 
 var (
 	figureKinds = []string{"runs", "compare", "groups", "quadratic"}
-	checkKinds  = []string{"edge", "growth", "agree", "trend", "quadratic"}
+	checkKinds  = []string{"edge", "peak", "growth", "agree", "trend", "quadratic"}
 )
 
 // Parse reads a preset file. Unknown keys, a missing name or claim, and
