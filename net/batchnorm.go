@@ -88,6 +88,23 @@ func (l *batchNorm[T]) stats(x []T, rows, c int) (mean, s float64) {
 	return mean, 1 / math.Sqrt(ss/m+bnEps)
 }
 
+// rSeg is channel c of example r of the R-input rx, nil when rx is nil.
+func (l *batchNorm[T]) rSeg(rx []T, r, c int) []T {
+	if rx == nil {
+		return nil
+	}
+	return l.seg(rx, r, c)
+}
+
+// rHat is R{x̂} = s·(R{x} − a − x̂·b) at element i of the R-input segment rs
+// (0 when rs is nil), a = mean(R{x}) and b = mean(x̂·R{x}).
+func rHat[T linalg.Float](rs []T, i int, xh, s, a, b float64) float64 {
+	if rs == nil {
+		return 0
+	}
+	return s * (float64(rs[i]) - a - xh*b)
+}
+
 // rStats is mean(R{x}) and mean(x̂·R{x}) of channel c (zero when rx is nil).
 func (l *batchNorm[T]) rStats(x, rx []T, rows, c int, mean, s float64) (a, b float64) {
 	if rx == nil {
@@ -181,14 +198,10 @@ func (l *batchNorm[T]) rForward(_ *env[T], theta, v []T, x operand[T], rx []T, r
 		a, b := l.rStats(x.x, rx, rows, c, mean, sd)
 		g, rg, rb := float64(l.gamma(theta, c)), float64(v[l.w+c]), float64(v[l.b+c])
 		for row := range rows {
-			rz, xs := l.seg(r.rz, row, c), l.seg(x.x, row, c)
+			rz, xs, rs := l.seg(r.rz, row, c), l.seg(x.x, row, c), l.rSeg(rx, row, c)
 			for i, xv := range xs {
 				xh := (float64(xv) - mean) * sd
-				ry := rg*xh + rb
-				if rx != nil {
-					ry += g * sd * (float64(l.seg(rx, row, c)[i]) - a - xh*b)
-				}
-				rz[i] = T(ry)
+				rz[i] = T(rg*xh + rb + g*rHat(rs, i, xh, sd, a, b))
 			}
 			if l.act.f != nil {
 				d1, ra := l.seg(s.d1, row, c), l.seg(r.ra, row, c)
@@ -208,15 +221,9 @@ func (l *batchNorm[T]) rBackward(_ *env[T], theta, v []T, x operand[T], rx []T, 
 	for c := range l.shape.C {
 		mean, sd := l.stats(x.x, rows, c)
 		a, b := l.rStats(x.x, rx, rows, c, mean, sd)
-		rxh := func(row, i int, xh float64) float64 {
-			if rx == nil {
-				return 0
-			}
-			return sd * (float64(l.seg(rx, row, c)[i]) - a - xh*b)
-		}
 		var sg, sgx, srg, srgx, sgrx float64
 		for row := range rows {
-			gs, rgs := l.seg(s.dz, row, c), l.seg(r.rdz, row, c)
+			gs, rgs, rs := l.seg(s.dz, row, c), l.seg(r.rdz, row, c), l.rSeg(rx, row, c)
 			for i, xv := range l.seg(x.x, row, c) {
 				xh := (float64(xv) - mean) * sd
 				g, rg := float64(gs[i]), float64(rgs[i])
@@ -224,7 +231,7 @@ func (l *batchNorm[T]) rBackward(_ *env[T], theta, v []T, x operand[T], rx []T, 
 				sgx += g * xh
 				srg += rg
 				srgx += rg * xh
-				sgrx += g * rxh(row, i, xh)
+				sgrx += g * rHat(rs, i, xh, sd, a, b)
 			}
 		}
 		bnAdd(hv, l.w+c, srgx+sgrx, first)
@@ -235,12 +242,12 @@ func (l *batchNorm[T]) rBackward(_ *env[T], theta, v []T, x operand[T], rx []T, 
 		gam, rgam := float64(l.gamma(theta, c)), float64(v[l.w+c])
 		gm, gx, rgm, rgx, grx := sg/m, sgx/m, srg/m, srgx/m, sgrx/m
 		for row := range rows {
-			gs, rgs, ds := l.seg(s.dz, row, c), l.seg(r.rdz, row, c), l.seg(rdx, row, c)
+			gs, rgs, ds, rs := l.seg(s.dz, row, c), l.seg(r.rdz, row, c), l.seg(rdx, row, c), l.rSeg(rx, row, c)
 			for i, xv := range l.seg(x.x, row, c) {
 				xh := (float64(xv) - mean) * sd
 				jg := sd * (float64(gs[i]) - gm - xh*gx)
 				jrg := sd * (float64(rgs[i]) - rgm - xh*rgx)
-				out := rgam*jg + gam*(-sd*b*jg-sd*(rxh(row, i, xh)*gx+xh*grx)) + gam*jrg
+				out := rgam*jg + gam*(-sd*b*jg-sd*(rHat(rs, i, xh, sd, a, b)*gx+xh*grx)) + gam*jrg
 				ds[i] = T(out)
 			}
 		}

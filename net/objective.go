@@ -263,7 +263,8 @@ func (o *Objective[T]) checkLen(name string, x []T) {
 
 // WorkBytes is the memory the objective holds besides the dataset and the
 // linearisation cache: its workers' tapes, R-buffers and scratch, and the
-// slots' partial sums.
+// slots' partial sums and conversion buffers (counted before the first pass
+// that allocates them).
 func (o *Objective[T]) WorkBytes() int64 {
 	var zero T
 	elem := int64(unsafe.Sizeof(zero))
@@ -272,5 +273,5 @@ func (o *Objective[T]) WorkBytes() int64 {
 		per += tapeBytes(ly, elem) + 3*elem*int64(ly.out().Size()) // tape and R-slab
 	}
 	worker := per*int64(o.chunk) + elem*int64(len(o.scratch[0].env.scratch))
-	return worker*int64(len(o.scratch)) + elem*int64(o.numParams)*int64(len(o.acc)+2)
+	return worker*int64(len(o.scratch)) + elem*int64(o.numParams)*int64(o.slots+1)
 }

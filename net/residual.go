@@ -135,28 +135,40 @@ func (l *residual[T]) tail(e *env[T], rows int) []T {
 }
 
 func (l *residual[T]) backward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], grad []T, first bool, dx []T, fin linalg.Epilogue) {
-	nb, size := l.nb(), l.outShape.Size()
-	g := s.dz[:rows*size]
+	nb, g := l.nb(), s.dz[:rows*l.outShape.Size()]
 	copy(s.sub[nb-1].dz, g)
 	l.body.backward(e, theta, x, rows, s.sub[:nb], grad, first, dx, nil)
+	l.throughShortcut(e, rows, g, s.sub[len(s.sub)-1].dz, dx, fin, func(sdx []T) {
+		l.short.backward(e, theta, x, rows, s.sub[nb:], grad, first, sdx, nil)
+	})
+}
+
+// throughShortcut adds the shortcut's share of the block's input gradient
+// into dx (unless dx is nil), g being the gradient (or its R-value) at the
+// block's pre-activation and the body's share already in dx, then hands dx
+// to fin. The identity adds g itself; otherwise g's first channels go into
+// last, the shortcut's last ∂loss/∂z (or its R-value), and pass runs the
+// shortcut's backward pass (or R-pass), writing its ∂loss/∂x into sdx (nil
+// when dx is nil).
+func (l *residual[T]) throughShortcut(e *env[T], rows int, g, last, dx []T, fin linalg.Epilogue, pass func(sdx []T)) {
+	size, in := l.outShape.Size(), l.inShape.Size()
 	if len(l.short.layers) == 0 {
 		if dx != nil {
 			addInto(dx, size, g, size, rows)
 		}
 	} else {
-		ssize := l.short.sizes[len(l.short.sizes)-1]
-		takeFrom(s.sub[len(s.sub)-1].dz, ssize, g, size, rows)
+		takeFrom(last, l.short.sizes[len(l.short.sizes)-1], g, size, rows)
 		var sdx []T
 		if dx != nil {
 			sdx = l.tail(e, rows)
 		}
-		l.short.backward(e, theta, x, rows, s.sub[nb:], grad, first, sdx, nil)
+		pass(sdx)
 		if dx != nil {
-			addInto(dx, l.inShape.Size(), sdx, l.inShape.Size(), rows)
+			addInto(dx, in, sdx, in, rows)
 		}
 	}
 	if fin != nil && dx != nil {
-		fin.Finish(0, rows, 0, l.inShape.Size())
+		fin.Finish(0, rows, 0, in)
 	}
 }
 
@@ -181,41 +193,10 @@ func (l *residual[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, ro
 }
 
 func (l *residual[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T], hv []T, first bool, rdx []T, fin linalg.Epilogue) {
-	nb, size := l.nb(), l.outShape.Size()
-	rg := r.rdz[:rows*size]
+	nb, rg := l.nb(), r.rdz[:rows*l.outShape.Size()]
 	copy(r.sub[nb-1].rdz, rg)
 	l.body.rBackward(e, theta, v, x, rx, rows, s.sub[:nb], r.sub[:nb], hv, first, rdx, nil)
-	if len(l.short.layers) == 0 {
-		if rdx != nil {
-			addInto(rdx, size, rg, size, rows)
-		}
-	} else {
-		ssize := l.short.sizes[len(l.short.sizes)-1]
-		takeFrom(r.sub[len(r.sub)-1].rdz, ssize, rg, size, rows)
-		var sdx []T
-		if rdx != nil {
-			sdx = l.tail(e, rows)
-		}
+	l.throughShortcut(e, rows, rg, r.sub[len(r.sub)-1].rdz, rdx, fin, func(sdx []T) {
 		l.short.rBackward(e, theta, v, x, rx, rows, s.sub[nb:], r.sub[nb:], hv, first, sdx, nil)
-		if rdx != nil {
-			addInto(rdx, l.inShape.Size(), sdx, l.inShape.Size(), rows)
-		}
-	}
-	if fin != nil && rdx != nil {
-		fin.Finish(0, rows, 0, l.inShape.Size())
-	}
-}
-
-// buffers are the parts' buffers, named under the parts' module names.
-func (l *residual[T]) buffers() []Buffer {
-	var bs []Buffer
-	for i, p := range l.all {
-		if b, ok := p.(buffered); ok {
-			for _, x := range b.buffers() {
-				x.Name = l.names[i] + "." + x.Name
-				bs = append(bs, x)
-			}
-		}
-	}
-	return bs
+	})
 }

@@ -302,6 +302,20 @@ func groupValues(runs []loaded, by string, order []string) []string {
 	return vals
 }
 
+// edgeRatios is λ1 / threshold at each of r's sharpness measurements (NaN
+// where λ1 is missing or the threshold is not positive).
+func edgeRatios(r *loaded) []float64 {
+	steps, lam := r.run.Eigs.Column("step"), r.run.Eigs.Column("lambda1")
+	q := make([]float64, len(lam))
+	for j := range lam {
+		q[j] = math.NaN()
+		if th := r.run.ThresholdAt(int(steps[j])); !math.IsNaN(lam[j]) && th > 0 {
+			q[j] = lam[j] / th
+		}
+	}
+	return q
+}
+
 // check computes the preset's check over the runs into o and each run.
 func check(c Check, runs []loaded, o *Outcome) {
 	o.Holds = true
@@ -318,15 +332,8 @@ func check(c Check, runs []loaded, o *Outcome) {
 			if r.run.Kind != "gd" {
 				continue
 			}
-			steps, lam := r.run.Eigs.Column("step"), r.run.Eigs.Column("lambda1")
-			from := int(math.Floor(float64(len(lam)) * (1 - c.Tail)))
-			var ratios []float64
-			for j := from; j < len(lam); j++ {
-				if th := r.run.ThresholdAt(int(steps[j])); !math.IsNaN(lam[j]) && th > 0 {
-					ratios = append(ratios, lam[j]/th)
-				}
-			}
-			m := mean(ratios)
+			ratios := edgeRatios(r)
+			m := mean(slices.DeleteFunc(ratios[int(math.Floor(float64(len(ratios))*(1-c.Tail))):], math.IsNaN))
 			verdict(r, m, m >= c.Lo && m <= c.Hi, fmt.Sprintf("mean λ1/threshold over the last %.0f%% = %.3f, want [%g, %g]", 100*c.Tail, m, c.Lo, c.Hi))
 		}
 	case "peak":
@@ -335,11 +342,10 @@ func check(c Check, runs []loaded, o *Outcome) {
 			if r.run.Kind != "gd" {
 				continue
 			}
-			steps, lam := r.run.Eigs.Column("step"), r.run.Eigs.Column("lambda1")
 			peak := math.NaN()
-			for j := range lam {
-				if th := r.run.ThresholdAt(int(steps[j])); !math.IsNaN(lam[j]) && th > 0 && !(lam[j]/th <= peak) {
-					peak = lam[j] / th
+			for _, q := range edgeRatios(r) {
+				if !(q <= peak) {
+					peak = q
 				}
 			}
 			verdict(r, peak, peak >= c.Lo && peak <= c.Hi, fmt.Sprintf("highest λ1/threshold = %.3f, want [%g, %g]", peak, c.Lo, c.Hi))
