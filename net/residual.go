@@ -200,6 +200,7 @@ func (l *residual[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, r
 		l.short.rBackward(e, theta, v, x, rx, rows, s.sub[nb:], r.sub[nb:], hv, first, sdx, nil)
 	})
 }
+
 // buffers are the parts' buffers, named under the parts' module names.
 func (l *residual[T]) buffers() []Buffer {
 	var bs []Buffer
