@@ -266,3 +266,33 @@ func TestCNNFloat32(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPool2x2 checks the branch-free float32 2×2 max pooling against the
+// branching loop, bit for bit, on windows full of ties, signed zeros,
+// infinities and NaNs of both signs, where the first largest or the last NaN
+// must win.
+func TestMaxPool2x2(t *testing.T) {
+	vals := []float32{0, float32(math.Copysign(0, -1)), 1, -1, 2, float32(math.Inf(1)), float32(math.Inf(-1)),
+		float32(math.NaN()), -float32(math.NaN()), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32}
+	in := Shape{C: 3, H: 6, W: 8}
+	out := Shape{C: 3, H: 3, W: 4}
+	r := rand.New(rand.NewPCG(7, 7))
+	x := make([]float32, in.Size())
+	for trial := range 2000 {
+		for i := range x {
+			x[i] = vals[r.IntN(len(vals))]
+			if trial%3 == 0 { // a few distinct values: many exact ties
+				x[i] = vals[r.IntN(3)]
+			}
+		}
+		y, want := make([]float32, out.Size()), make([]float32, out.Size())
+		idx, wantIdx := make([]int32, out.Size()), make([]int32, out.Size())
+		maxPool2x2(x, in, out, y, idx)
+		maxPoolRows(x, in, out, want, wantIdx)
+		for o := range y {
+			if math.Float32bits(y[o]) != math.Float32bits(want[o]) || idx[o] != wantIdx[o] {
+				t.Fatalf("trial %d output %d: got %v at %d, want %v at %d", trial, o, y[o], idx[o], want[o], wantIdx[o])
+			}
+		}
+	}
+}

@@ -129,6 +129,10 @@ func (l *conv2d[T]) groups(rows int, f func(lo, g int)) {
 func (l *conv2d[T]) im2col(col []T, ld int, src []T) {
 	in, o, k, s, pad := l.inShape, l.outShape, l.k, l.stride, l.pad
 	p := o.H * o.W
+	if l.same() {
+		l.im2colSame(col, ld, src)
+		return
+	}
 	for c := range in.C {
 		plane := src[c*in.H*in.W : (c+1)*in.H*in.W]
 		for i := range k {
@@ -172,6 +176,10 @@ func (l *conv2d[T]) im2col(col []T, ld int, src []T) {
 func (l *conv2d[T]) col2im(dst, col []T, ld int) {
 	in, o, k, s, pad := l.inShape, l.outShape, l.k, l.stride, l.pad
 	p := o.H * o.W
+	if l.same() {
+		l.col2imSame(dst, col, ld)
+		return
+	}
 	for c := range in.C {
 		plane := dst[c*in.H*in.W : (c+1)*in.H*in.W]
 		for i := range k {
@@ -203,6 +211,89 @@ func (l *conv2d[T]) col2im(dst, col []T, ld int) {
 			}
 		}
 	}
+}
+
+// same says whether the convolution keeps the image size at stride 1 (2·pad
+// = k−1, as every 3×3 pad-1 convolution does): then each patch-matrix row is
+// the input plane shifted by a fixed offset, with zeros where the window
+// leaves the image.
+func (l *conv2d[T]) same() bool {
+	return l.stride == 1 && l.outShape.H == l.inShape.H && l.outShape.W == l.inShape.W
+}
+
+// shifted calls f for every patch-matrix row r = (c·k+i)·k+j with the input
+// plane c, the plane offset d = (i−pad)·W + j−pad of the row's inputs, the
+// range [q0, q1) of output positions whose input lies inside the plane's
+// rows (the others read padding), and the column shift dj = j−pad (the
+// columns ow with ow+dj outside [0, W) read padding too).
+func (l *conv2d[T]) shifted(planes []T, f func(r int, plane []T, d, q0, q1, dj int)) {
+	in, k, pad := l.inShape, l.k, l.pad
+	w, hw := in.W, in.H*in.W
+	for c := range in.C {
+		plane := planes[c*hw : (c+1)*hw]
+		for i := range k {
+			di := i - pad
+			q0, q1 := max(0, -di)*w, min(in.H, in.H-di)*w
+			for j := range k {
+				f((c*k+i)*k+j, plane, di*w+j-pad, q0, q1, j-pad)
+			}
+		}
+	}
+}
+
+// clearEdges zeroes, in each image row of w within [q0, q1) of row, the
+// columns ow whose input ow+dj lies outside the image.
+func clearEdges[T linalg.Float](row []T, q0, q1, w, dj int) {
+	lo, hi := 0, w // the columns inside
+	if dj < 0 {
+		lo = -dj
+	} else {
+		hi = w - dj
+	}
+	for q := q0; q < q1; q += w {
+		r := row[q : q+w]
+		for c := range lo {
+			r[c] = 0
+		}
+		for c := hi; c < w; c++ {
+			r[c] = 0
+		}
+	}
+}
+
+// im2colSame is im2col for a same-size convolution: each row is one copy
+// of the shifted plane, then the padding columns are zeroed.
+func (l *conv2d[T]) im2colSame(col []T, ld int, src []T) {
+	p := l.pixels()
+	l.shifted(src, func(r int, plane []T, d, q0, q1, dj int) {
+		row := col[r*ld:][:p]
+		clear(row[:q0])
+		clear(row[q1:])
+		if q0 >= q1 {
+			return
+		}
+		// The first and last positions may reach one element before or past
+		// the plane: those are padding columns, zeroed below.
+		a, b := max(q0, -d), min(q1, len(plane)-d)
+		copy(row[a:b], plane[a+d:b+d])
+		clearEdges(row, q0, q1, l.inShape.W, dj)
+	})
+}
+
+// col2imSame is col2im for a same-size convolution: the padding columns of
+// each patch-gradient row (which col2im drops) are zeroed in col, then the
+// row is added onto the shifted plane in one vector sum.
+func (l *conv2d[T]) col2imSame(dst, col []T, ld int) {
+	p := l.pixels()
+	l.shifted(dst, func(r int, plane []T, d, q0, q1, dj int) {
+		if q0 >= q1 {
+			return
+		}
+		row := col[r*ld:][:p]
+		clearEdges(row, q0, q1, l.inShape.W, dj)
+		a, b := max(q0, -d), min(q1, len(plane)-d)
+		linalg.Axpy(1, row[a:b], plane[a+d:b+d])
+	})
 }
 
 // fillChannels sets each row of the C_out × n matrix z to its value in b
