@@ -102,7 +102,10 @@ func (s *session[T]) planMemory() string {
 	var zero T
 	elem := int64(unsafe.Sizeof(zero))
 	n := int64(len(s.theta))
-	used := s.split.Train.Bytes() + s.train.WorkBytes() + s.sharp.obj.WorkBytes() + 6*elem*n + 8*n*eigVectors(s.cfg.NEigs)
+	used := s.split.Train.Bytes() + s.train.WorkBytes() + 6*elem*n + 8*n*eigVectors(s.cfg.NEigs)
+	if s.sharp.obj != s.train {
+		used += s.sharp.obj.WorkBytes()
+	}
 	if s.split.Test != nil {
 		used += s.split.Test.Bytes()
 	}

@@ -126,7 +126,7 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 		}
 	}
 	if cfg.NEigs > 0 {
-		if s.sharp, err = newSharpness(s.model, train, cfg); err != nil {
+		if s.sharp, err = newSharpness(s.model, train, s.train, cfg); err != nil {
 			return nil, err
 		}
 		if s.resumed != nil {

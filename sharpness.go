@@ -29,14 +29,16 @@ type sharpness[T linalg.Float] struct {
 // the top K from below, and a periodic cold solve bounds how long it is missed.
 const coldEvery = 10
 
-func newSharpness[T linalg.Float](m *net.Model[T], train *data.Set, cfg Config) (*sharpness[T], error) {
-	set := train
-	if cfg.Abridged > 0 {
-		set = train.Head(cfg.Abridged)
-	}
-	obj, err := net.NewObjective(m, set, cfg.Loss, cfg.PhysicalBatch, cfg.Threads)
-	if err != nil {
-		return nil, fmt.Errorf("sharpness objective: %w", err)
+// newSharpness measures on the first cfg.Abridged examples of train, or on
+// all of them through trainObj, the training objective itself: its passes
+// and a solve's never overlap, so the two share one set of buffers.
+func newSharpness[T linalg.Float](m *net.Model[T], train *data.Set, trainObj *net.Objective[T], cfg Config) (*sharpness[T], error) {
+	obj := trainObj
+	if cfg.Abridged > 0 && cfg.Abridged < train.N {
+		var err error
+		if obj, err = net.NewObjective(m, train.Head(cfg.Abridged), cfg.Loss, cfg.PhysicalBatch, cfg.Threads); err != nil {
+			return nil, fmt.Errorf("sharpness objective: %w", err)
+		}
 	}
 	which := map[string]linalg.Which{
 		"largest":   linalg.LargestAlgebraic,
@@ -71,6 +73,9 @@ func (s *sharpness[T]) measure(theta []T, ph *Phases) (linalg.EigResult, time.Du
 	if err != nil {
 		return res, 0, fmt.Errorf("sharpness: %w", err)
 	}
+	// The previous eigenvectors have seeded this solve: their memory goes
+	// to the next one.
+	s.opts.Work.Recycle(s.prev)
 	s.prev = res.Vectors
 	took := time.Since(start)
 	ph.Linearize += linearized.Sub(start).Seconds()

@@ -76,7 +76,7 @@ type EigOptions struct {
 	Seed    uint64      // seeds the random start vector(s); same seed => same result
 	// Work, when not nil, lends a Lanczos solve its vectors of length n and takes them back at the end,
 	// so solves along a trajectory reuse one basis instead of each allocating its own (the returned
-	// Vectors are never lent again). It does not change the results.
+	// Vectors are the caller's until it gives them back with Recycle). It does not change the results.
 	Work *Workspace
 }
 
@@ -84,6 +84,20 @@ type EigOptions struct {
 // reuse; one solve at a time may use it.
 type Workspace struct {
 	free [][]float64
+}
+
+// Recycle gives the workspace vectors a caller no longer needs (such as the
+// eigenvectors of an earlier solve, once they have seeded the next one), so
+// that the next solve reuses their memory. Nil vectors are skipped; w may be nil.
+func (w *Workspace) Recycle(vs [][]float64) {
+	if w == nil {
+		return
+	}
+	for _, v := range vs {
+		if v != nil {
+			w.free = append(w.free, v)
+		}
+	}
 }
 
 // EigResult is the outcome of a solve.

@@ -8,17 +8,24 @@ import (
 // TestWorkspaceKeepsResults follows a drifting trajectory twice, with and
 // without a shared Workspace: every value, vector and count must be bitwise
 // the same, the workspace must hold vectors between solves, and no returned
-// eigenvector may be among them (the next solve would overwrite it).
+// eigenvector may be among them (the next solve would overwrite it). The
+// workspace side recycles each solve's start vectors once it is done, as the
+// sharpness tracker does: then the vectors held never exceed what one solve
+// can use at once.
 func TestWorkspaceKeepsResults(t *testing.T) {
 	kind := trajectoryKinds[1]
 	a, b := newTrajectory(kind, 200, 3), newTrajectory(kind, 200, 3)
 	work := &Workspace{}
 	var startA, startB [][]float64
-	for step := 0; step < 6; step++ {
+	// A solve holds at most its basis (lanczosMaxCols and a pending vector)
+	// and 2K vectors to form its result; the start adds K.
+	const k = 3
+	bound := lanczosMaxCols + 1 + 3*k
+	for step := 0; step < 12; step++ {
 		a.advance(step)
 		b.advance(step)
 		// A tight tolerance makes the solves long, so the workspace lends many vectors.
-		opt := EigOptions{K: 3, Tol: 1e-10, Seed: uint64(step)}
+		opt := EigOptions{K: k, Tol: 1e-10, Seed: uint64(step)}
 		optA, optB := opt, opt
 		optA.Start, optB.Start, optB.Work = startA, startB, work
 		ra, err := Lanczos(a.n, a.op, optA)
@@ -53,6 +60,10 @@ func TestWorkspaceKeepsResults(t *testing.T) {
 				}
 			}
 		}
+		work.Recycle(startB)
 		startA, startB = ra.Vectors, rb.Vectors
+		if held := len(work.free) + len(startB); held > bound {
+			t.Fatalf("step %d: the workspace and the start hold %d vectors, more than the %d a solve can use", step, held, bound)
+		}
 	}
 }

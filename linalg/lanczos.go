@@ -263,11 +263,8 @@ func (l *lanczos) finish(rz ritzPairs) EigResult {
 		}
 	}
 	out := make([][]float64, 2*k)
-	for i := range out[:k] {
-		out[i] = make([]float64, l.n)
-	}
-	for i := range out[k:] {
-		out[k+i] = l.newVector()
+	for i := range out {
+		out[i] = l.newVector()
 	}
 	combine(out, l.basis, coef)
 	res := EigResult{Values: rz.vals[:k:k], Vectors: out[:k:k], Residuals: make([]float64, k), MatVecs: l.matvecs, Converged: true}
