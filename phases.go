@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/edge-of-stability/eos/internal/atomicfile"
+	"github.com/edge-of-stability/eos/linalg"
 )
 
 // Phases is where a run's wall time went, in seconds, with the pass counts.
@@ -30,6 +32,11 @@ type Phases struct {
 	Solver    float64 `json:"solver_s"`    // eigen-solver arithmetic outside the HVPs
 	Solves    int     `json:"solves"`      // eigen-solves
 	Other     float64 `json:"other_s"`     // setup, I/O and the rest
+	// GemmFlops is the run's matrix-product work, 2·m·n·k per product (the
+	// passes' arithmetic but for their epilogues and pointwise loops); 0
+	// when another run shared the process, whose products cannot be told
+	// apart.
+	GemmFlops int64 `json:"gemm_flops"`
 }
 
 // String is the one-line breakdown the CLI prints at the end of a run.
@@ -49,7 +56,39 @@ func (p Phases) String() string {
 		part("solver", p.Solver),
 		part("setup and I/O", p.Other),
 	}
-	return fmt.Sprintf("time %.1f s: %s", p.Total, strings.Join(parts, ", "))
+	line := fmt.Sprintf("time %.1f s: %s", p.Total, strings.Join(parts, ", "))
+	if p.GemmFlops > 0 && p.Total > 0 {
+		line += fmt.Sprintf("; GEMM work %.3g TFLOP, %.0f GFLOP/s over the run", float64(p.GemmFlops)/1e12, float64(p.GemmFlops)/p.Total/1e9)
+	}
+	return line
+}
+
+// runsActive counts the runs in progress in this process and runsStarted
+// every run begun, so that a run can tell whether the process-wide GEMM
+// count moved for it alone.
+var runsActive, runsStarted atomic.Int64
+
+// flopWindow is a run's view of the process-wide GEMM count.
+type flopWindow struct {
+	started, flops int64
+	alone          bool
+}
+
+// openFlopWindow marks a run begun.
+func openFlopWindow() flopWindow {
+	alone := runsActive.Add(1) == 1
+	return flopWindow{started: runsStarted.Add(1), flops: linalg.GemmFlops(), alone: alone}
+}
+
+// close marks the run ended and returns the GEMM work since openFlopWindow,
+// or 0 when another run was in progress at any time in between.
+func (w flopWindow) close() int64 {
+	flops := linalg.GemmFlops() - w.flops
+	runsActive.Add(-1)
+	if !w.alone || runsStarted.Load() != w.started {
+		return 0
+	}
+	return flops
 }
 
 // timed adds the seconds f takes to *acc.

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/edge-of-stability/eos/data"
 )
 
 // TestRunRecordsPhases checks the time breakdown against the run's own logs:
@@ -60,5 +62,39 @@ func TestRunRecordsPhases(t *testing.T) {
 	}
 	if s := p.String(); !strings.Contains(s, "HVPs ("+strconv.Itoa(hvps)+")") {
 		t.Errorf("breakdown line %q does not name the %d HVPs", s, hvps)
+	}
+}
+
+// TestRunCountsGemmFlops checks a run's GEMM work against the products of
+// its passes counted by hand: a GD-only run of a 16×16 fc net makes, per
+// pass, the forward product and the weight gradient of each layer
+// (2·N·in·out each) and the input gradient of every layer but the first.
+func TestRunCountsGemmFlops(t *testing.T) {
+	cfg := quickConfig(t)
+	cfg.EigFreq, cfg.NEigs, cfg.TestFreq = 0, 0, 0
+	res, err := Run(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	split, err := data.Load(cfg.Dataset, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := split.Train
+	dims := []int{set.D, 16, 16, set.Outputs}
+	var perPass int64
+	for l := 1; l < len(dims); l++ {
+		mac := int64(set.N) * int64(dims[l-1]) * int64(dims[l])
+		perPass += 2 * 2 * mac
+		if l > 1 {
+			perPass += 2 * mac
+		}
+	}
+	p := res.Phases
+	if want := int64(p.GDPasses) * perPass; p.GemmFlops != want {
+		t.Errorf("%d GD passes counted %d GEMM flops, want %d (%d a pass)", p.GDPasses, p.GemmFlops, want, perPass)
+	}
+	if s := p.String(); !strings.Contains(s, "GEMM work") {
+		t.Errorf("breakdown line %q does not give the GEMM work", s)
 	}
 }

@@ -13,13 +13,15 @@ import (
 )
 
 // sharpness measures the top Hessian eigenvalues of the loss on the first
-// Abridged training examples, warm-starting solves from the previous
-// eigenvectors.
+// Abridged training examples, warm-starting each solve from the previous
+// two solves' eigenvectors extrapolated one interval ahead.
 type sharpness[T linalg.Float] struct {
 	obj  *net.Objective[T]
 	opts linalg.EigOptions
 	n    int
-	prev [][]float64
+	// prev are the eigenvectors of the latest solve, older those of the
+	// one before (nil until two solves are made).
+	prev, older [][]float64
 	// solves counts the measurements made.
 	solves int
 }
@@ -48,7 +50,7 @@ func newSharpness[T linalg.Float](m *net.Model[T], train *data.Set, trainObj *ne
 	return &sharpness[T]{
 		obj:  obj,
 		n:    m.NumParams(),
-		opts: linalg.EigOptions{K: cfg.NEigs, Which: which, Tol: cfg.EigTol, Seed: cfg.Seed, Work: &linalg.Workspace{}},
+		opts: linalg.EigOptions{K: cfg.NEigs, Which: which, Tol: cfg.EigTol, Seed: cfg.Seed, Threads: cfg.Threads, Work: &linalg.Workspace{}},
 	}, nil
 }
 
@@ -59,7 +61,16 @@ func (s *sharpness[T]) measure(theta []T, ph *Phases) (linalg.EigResult, time.Du
 	s.obj.Linearize(theta)
 	linearized := time.Now()
 	opts := s.opts
-	if s.solves%coldEvery != 0 {
+	switch {
+	case s.solves%coldEvery == 0:
+		// A cold solve needs no start: the older vectors' memory can go to
+		// its basis.
+		s.opts.Work.Recycle(s.older)
+		s.older = nil
+	case len(s.older) == len(s.prev):
+		linalg.Extrapolate(s.older, s.prev)
+		opts.Start = s.older
+	default:
 		opts.Start = s.prev
 	}
 	s.solves++
@@ -73,10 +84,10 @@ func (s *sharpness[T]) measure(theta []T, ph *Phases) (linalg.EigResult, time.Du
 	if err != nil {
 		return res, 0, fmt.Errorf("sharpness: %w", err)
 	}
-	// The previous eigenvectors have seeded this solve: their memory goes
-	// to the next one.
-	s.opts.Work.Recycle(s.prev)
-	s.prev = res.Vectors
+	// The older eigenvectors (or their extrapolation) have served: their
+	// memory goes to the next solve.
+	s.opts.Work.Recycle(s.older)
+	s.older, s.prev = s.prev, res.Vectors
 	took := time.Since(start)
 	ph.Linearize += linearized.Sub(start).Seconds()
 	ph.HVP += hvp.Seconds()

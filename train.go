@@ -21,7 +21,9 @@ func runTyped[T linalg.Float](ctx context.Context, cfg Config, observe func(Even
 	if err != nil {
 		return nil, err
 	}
+	flops := openFlopWindow()
 	defer func() {
+		s.phases.GemmFlops = flops.close()
 		if cerr := s.close(); err == nil && cerr != nil {
 			err = cerr
 		}

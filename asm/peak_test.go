@@ -23,3 +23,30 @@ func BenchmarkPeakFMA(b *testing.B) {
 		})
 	}
 }
+
+// TestPeakGFLOPS checks that every level with a peak loop reports a positive
+// rate for one and two threads, and the generic level none.
+func TestPeakGFLOPS(t *testing.T) {
+	defer func(l string) { _ = Select(l) }(Selected())
+	for _, l := range Levels() {
+		if !l.Supported {
+			continue
+		}
+		if err := Select(l.Name); err != nil {
+			t.Fatal(err)
+		}
+		_, hasLoop := peakFlops[l.Name]
+		for _, threads := range []int{1, 2} {
+			g := PeakGFLOPS(threads, 20*time.Millisecond)
+			if hasLoop && !(g > 0 && g < 1e5) {
+				t.Errorf("%s, %d threads: peak %v GFLOP/s, want a positive rate", l.Name, threads, g)
+			}
+			if !hasLoop && g != 0 {
+				t.Errorf("%s has no peak loop but reports %v GFLOP/s", l.Name, g)
+			}
+		}
+	}
+	if g := PeakGFLOPS(0, time.Millisecond); g != 0 {
+		t.Errorf("0 threads: %v GFLOP/s, want 0", g)
+	}
+}

@@ -2,7 +2,8 @@
 # W1, the reference's classic run (cifar10-5k, fc-tanh, mse, η = 0.04, 200 steps, top-2 eigenvalues every 10
 # steps, test loss every step), in eos and — given the path of a checkout of locuslab/edge-of-stability — in the
 # reference on CPU (Debian's python3-torch, /usr/bin/python3 or $PYTHON), one after the other on the same cores.
-# Prints wall times, peak RSS (GNU time) and the ratio, and eos's own time breakdown.
+# Prints wall times, peak RSS (GNU time) and the ratio, eos's own time breakdown, and the share of the cores' FMA
+# peak its whole run sustains.
 #
 # The reference runs from a temporary copy: its .cuda() calls become CPU, and a stand-in torchvision.datasets.CIFAR10
 # reads the binary batches in $EOS_DATA/cifar-10-batches-bin (torchvision is not needed). OpenBLAS 0.3.21 falls
@@ -31,6 +32,18 @@ EOS_DATA=$data /usr/bin/time -v -o "$tmp/eos.time" ./eos run --dataset cifar10-5
 	--results "$tmp/eos" --overwrite | grep -E '^(finished|time)'
 read -r ewall erss < <(peak_and_wall "$tmp/eos.time")
 echo "eos: wall $ewall s, peak RSS $erss MB"
+# Sustained throughput: the run's GEMM work (config.json phases.gemm_flops) over its time, against the FMA peak
+# `eos info` measures on the same cores right after.
+peak=$(./eos info | awk '/^peak:/ { print $2 }')
+config=$(find "$tmp/eos" -name config.json | head -1)
+python3 - "$config" "$peak" <<'PY'
+import json, sys
+ph = json.load(open(sys.argv[1]))["phases"]
+peak = float(sys.argv[2] or "nan")
+rate = ph["gemm_flops"] / ph["total_s"] / 1e9
+print(f"eos: GEMM work {ph['gemm_flops'] / 1e12:.2f} TFLOP in {ph['total_s']:.1f} s: {rate:.0f} GFLOP/s, "
+      f"{100 * rate / peak:.0f}% of the {peak:.0f} GFLOP/s FMA peak")
+PY
 [ -z "$ref" ] && exit 0
 
 py=${PYTHON:-/usr/bin/python3}

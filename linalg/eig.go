@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Which selects the end of the spectrum wanted.
@@ -74,6 +76,7 @@ type EigOptions struct {
 	MaxIter int         // cap on operator applications (default max(300, 20K) if 0)
 	Start   [][]float64 // optional warm start: previous eigenvectors (any number, may be nil)
 	Seed    uint64      // seeds the random start vector(s); same seed => same result
+	Threads int         // goroutines for the solver's own vector arithmetic (≤1: one); the results do not depend on it
 	// Work, when not nil, lends a Lanczos solve its vectors of length n and takes them back at the end,
 	// so solves along a trajectory reuse one basis instead of each allocating its own (the returned
 	// Vectors are the caller's until it gives them back with Recycle). It does not change the results.
@@ -176,4 +179,35 @@ func residualBound(theta, tol, scale float64) float64 {
 // must all be found.
 func Eigs(n int, op Operator, opt EigOptions) (EigResult, error) {
 	return Lanczos(n, op, opt)
+}
+
+// Extrapolate turns older, the eigenvectors of the solve before latest
+// along a trajectory sampled at equal intervals, into the warm start of the
+// next solve: each latest vector y is paired with the older vector x most
+// parallel to it (signs and order may differ between solves), and x is
+// overwritten with 2y − x (x's sign matched to y's), the linear
+// extrapolation of the eigenvector one interval ahead, or with y itself when
+// the two are more than 60° apart (|cos| < 1/2), where the line through them
+// says nothing. len(older) must equal len(latest).
+func Extrapolate(older, latest [][]float64) {
+	if len(older) != len(latest) {
+		panic(fmt.Sprintf("linalg.Extrapolate: %d older vectors for %d latest", len(older), len(latest)))
+	}
+	used := make([]bool, len(older))
+	for _, y := range latest {
+		best, cos := -1, 0.0
+		for j, x := range older {
+			if c := floats.Dot(x, y) / (norm2(x) * norm2(y)); !used[j] && (best < 0 || math.Abs(c) > math.Abs(cos)) {
+				best, cos = j, c
+			}
+		}
+		used[best] = true
+		x := older[best]
+		if math.Abs(cos) < 0.5 {
+			copy(x, y)
+			continue
+		}
+		floats.Scale(-math.Copysign(1, cos), x)
+		floats.AddScaled(x, 2, y)
+	}
 }

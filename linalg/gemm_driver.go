@@ -87,6 +87,7 @@ func runGemm[E asm.Elem](threads int, kern asm.Kernel[E], g *gemmArgs[E]) {
 		runSwapped(threads, kern, g)
 		return
 	}
+	gemmFlops.Add(2 * int64(g.m) * int64(g.n) * int64(g.k))
 	mTiles := ceilDiv(g.m, kern.MR)
 	nTiles := ceilDiv(g.n, kern.NR)
 	// Below about a million flops per thread, starting goroutines costs
@@ -376,3 +377,12 @@ func partStart(count, parts, p int) int { return count * p / parts }
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 func roundUp(a, b int) int { return ceilDiv(a, b) * b }
+
+// gemmFlops counts the floating-point operations of every matrix product run
+// (2·m·n·k each, whatever the path).
+var gemmFlops atomic.Int64
+
+// GemmFlops is the number of floating-point operations, 2·m·n·k per product,
+// of the matrix products this process has run: a pass's arithmetic is the
+// difference across it (the epilogues' and pointwise work not included).
+func GemmFlops() int64 { return gemmFlops.Load() }

@@ -121,7 +121,7 @@ func (l *lanczos) addRandom() {
 		return
 	}
 	v := l.newVector()
-	if randomUnit(v, l.basis, l.rng) {
+	if randomUnit(v, l.basis, l.rng, l.opt.Threads) {
 		l.basis = append(l.basis, v)
 		return
 	}
@@ -137,7 +137,7 @@ func (l *lanczos) step() {
 	l.matvecs++
 	nb := len(l.basis)
 	coef := make([]float64, nb)
-	before, after := orthogonalize(w, l.basis, coef)
+	before, after := orthogonalize(w, l.basis, coef, l.opt.Threads)
 	l.scale = math.Max(l.scale, before)
 	for i, c := range coef {
 		l.h.Set(i, j, c)
@@ -238,6 +238,7 @@ func (l *lanczos) run() EigResult {
 			if res.Converged {
 				return res
 			}
+			l.spare = append(l.spare, res.Vectors...)
 			// Rounding made the estimates optimistic: ask more of them.
 			factor *= 0.1
 		}
@@ -246,7 +247,8 @@ func (l *lanczos) run() EigResult {
 }
 
 // finish forms the wanted Ritz vectors y = V·s and their residuals
-// A·y − θ·y, with A·y = V·(H·s) taken from the recorded operator outputs.
+// ‖A·y − θ·y‖, with A·y = V·(H·s) taken from the recorded operator outputs
+// block by block, so that only the Ritz vectors take memory of full length.
 func (l *lanczos) finish(rz ritzPairs) EigResult {
 	k, nb := l.opt.K, len(l.basis)
 	coef := mat.NewDense(nb, 2*k, nil)
@@ -262,23 +264,28 @@ func (l *lanczos) finish(rz ritzPairs) EigResult {
 			}
 		}
 	}
-	out := make([][]float64, 2*k)
-	for i := range out {
-		out[i] = l.newVector()
+	res := EigResult{Values: rz.vals[:k:k], Vectors: make([][]float64, k), Residuals: make([]float64, k), MatVecs: l.matvecs, Converged: true}
+	for i := range res.Vectors {
+		res.Vectors[i] = l.newVector()
 	}
-	combine(out, l.basis, coef)
-	res := EigResult{Values: rz.vals[:k:k], Vectors: out[:k:k], Residuals: make([]float64, k), MatVecs: l.matvecs, Converged: true}
-	for i := 0; i < k; i++ {
-		y, ay := out[i], out[k+i]
+	// squares[i] sums ‖A·y − θ·y‖² over the blocks, y unnormalised.
+	squares := make([]float64, k)
+	combineChunks(l.basis, coef, func(lo, hi int, out [][]float64) {
+		for i, y := range res.Vectors {
+			copy(y[lo:hi], out[i])
+			ay := out[k+i]
+			floats.AddScaled(ay, -rz.vals[i], out[i])
+			squares[i] += floats.Dot(ay, ay)
+		}
+	})
+	for i, y := range res.Vectors {
 		ny := norm2(y)
 		floats.Scale(1/ny, y)
-		floats.AddScaled(ay, -rz.vals[i]*ny, y)
-		res.Residuals[i] = norm2(ay) / ny
+		res.Residuals[i] = math.Sqrt(squares[i]) / ny
 		if res.Residuals[i] > residualBound(rz.vals[i], l.opt.Tol, l.scale) {
 			res.Converged = false
 		}
 	}
-	l.spare = append(l.spare, out[k:]...)
 	return res
 }
 

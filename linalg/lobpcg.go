@@ -62,7 +62,7 @@ func newLOBPCG(n int, op Operator, opt EigOptions) *lobpcg {
 		}
 		v := b.newVector()
 		copy(v, s)
-		if before, after := orthogonalize(v, b.x, nil); after > 1e-8*before {
+		if before, after := orthogonalize(v, b.x, nil, b.opt.Threads); after > 1e-8*before {
 			floats.Scale(1/after, v)
 			b.x = append(b.x, v)
 		} else {
@@ -71,7 +71,7 @@ func newLOBPCG(n int, op Operator, opt EigOptions) *lobpcg {
 	}
 	for len(b.x) < b.bs {
 		v := b.newVector()
-		randomUnit(v, b.x, b.rng) // cannot fail: len(b.x) < bs ≤ n
+		randomUnit(v, b.x, b.rng, b.opt.Threads) // cannot fail: len(b.x) < bs ≤ n
 		b.x = append(b.x, v)
 	}
 	b.ax = b.apply(b.x)
@@ -128,7 +128,7 @@ func (b *lobpcg) rayleighRitz(s, as [][]float64, nx int) {
 	for j := 0; j < b.bs; j++ {
 		z := mat.Col(nil, j, cx)
 		clear(z[:nx])
-		if before, after := orthogonalize(z, cols, nil); after > 1e-8*before {
+		if before, after := orthogonalize(z, cols, nil, b.opt.Threads); after > 1e-8*before {
 			floats.Scale(1/after, z)
 			cols = append(cols, z)
 		}
@@ -208,7 +208,7 @@ func (b *lobpcg) run() EigResult {
 			}
 			converged = false
 			basis := append(append(append([][]float64(nil), b.x...), b.p...), w...)
-			if before, after := orthogonalize(v, basis, nil); len(w) < b.opt.MaxIter-b.matvecs && after > 1e-10*before {
+			if before, after := orthogonalize(v, basis, nil, b.opt.Threads); len(w) < b.opt.MaxIter-b.matvecs && after > 1e-10*before {
 				floats.Scale(1/after, v)
 				w = append(w, v)
 			} else {

@@ -13,11 +13,19 @@ import (
 	"github.com/edge-of-stability/eos/net"
 )
 
-// benchTiming is one kernel level's timing of the two full-batch passes.
+// benchTiming is one kernel level's timing of the two full-batch passes,
+// their GEMM work (2·m·n·k per product) and the level's measured FMA peak in
+// the bench's element type (0 for a level without a peak loop).
 type benchTiming struct {
-	level     string
-	grad, hvp time.Duration
+	level               string
+	grad, hvp           time.Duration
+	gradFlops, hvpFlops int64
+	peak                float64
 }
+
+// peakTime is how long the register-only FMA loop runs to measure a level's
+// peak.
+const peakTime = 300 * time.Millisecond
 
 func cmdBench(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench", "eos bench [options]", stdout, stderr)
@@ -69,12 +77,17 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		t.level = level
+		// The peak loop is float32; float64 vectors hold half the lanes.
+		t.peak = asm.PeakGFLOPS(*threads, peakTime)
+		if *dtype == "float64" {
+			t.peak /= 2
+		}
 		timings = append(timings, t)
 	}
 	fmt.Fprintf(stdout, "%s %s on %d random CIFAR-shaped examples, %d threads, chunks of %d (best of %d)\n",
 		*arch, *dtype, *n, *threads, *batch, *reps)
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "kernel\tGD step (ms)\tHVP (ms)\tHVP/step\tstep speed-up vs generic\t")
+	fmt.Fprintln(w, "kernel\tGD step (ms)\tHVP (ms)\tHVP/step\tstep speed-up vs generic\tGD GFLOP/s\tHVP GFLOP/s\tFMA peak GFLOP/s\tGD % of peak\tHVP % of peak\t")
 	base := timings[0].grad
 	for _, t := range timings {
 		if t.level == "generic" {
@@ -82,11 +95,24 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	for _, t := range timings {
-		fmt.Fprintf(w, "%s\t%.1f\t%.1f\t%.2f\t%.2f×\t\n", t.level, ms(t.grad), ms(t.hvp),
-			float64(t.hvp)/float64(t.grad), float64(base)/float64(t.grad))
+		gradRate, hvpRate := gflops(t.gradFlops, t.grad), gflops(t.hvpFlops, t.hvp)
+		peak, gradShare, hvpShare := "–", "–", "–"
+		if t.peak > 0 {
+			peak = fmt.Sprintf("%.0f", t.peak)
+			gradShare, hvpShare = fmt.Sprintf("%.0f%%", 100*gradRate/t.peak), fmt.Sprintf("%.0f%%", 100*hvpRate/t.peak)
+		}
+		fmt.Fprintf(w, "%s\t%.1f\t%.1f\t%.2f\t%.2f×\t%.0f\t%.0f\t%s\t%s\t%s\t\n", t.level, ms(t.grad), ms(t.hvp),
+			float64(t.hvp)/float64(t.grad), float64(base)/float64(t.grad), gradRate, hvpRate, peak, gradShare, hvpShare)
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "GFLOP/s: the GEMM work of one pass (2·m·n·k per product) over its time; FMA peak: the level's register-only FMA loop on %d threads for %v\n", *threads, peakTime)
+	return err
 }
+
+// gflops is a rate in GFLOP/s.
+func gflops(flops int64, d time.Duration) float64 { return float64(flops) / d.Seconds() / 1e9 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
@@ -115,9 +141,17 @@ func timePasses[T linalg.Float](a net.Arch, set *data.Set, batch, threads, reps 
 		}
 		return b
 	}
+	// flopsOf is the GEMM work of one call of f.
+	flopsOf := func(f func()) int64 {
+		before := linalg.GemmFlops()
+		f()
+		return linalg.GemmFlops() - before
+	}
 	var t benchTiming
+	t.gradFlops = flopsOf(func() { obj.Grad(m.Params, grad) })
 	t.grad = best(func() { obj.Grad(m.Params, grad) })
 	obj.Linearize(m.Params)
+	t.hvpFlops = flopsOf(func() { obj.HVP(v, grad) })
 	t.hvp = best(func() { obj.HVP(v, grad) })
 	return t, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -122,7 +123,7 @@ func TestRunFlowCompareAndPlotEndToEnd(t *testing.T) {
 
 func TestInfoNamesTheChosenKernels(t *testing.T) {
 	code, stdout, stderr := runCLI("info", "--kernel", "generic")
-	if code != 0 || !strings.Contains(stdout, "generic") || !strings.Contains(stdout, "sgemm") {
+	if code != 0 || !strings.Contains(stdout, "generic") || !strings.Contains(stdout, "sgemm") || !strings.Contains(stdout, "peak:") {
 		t.Fatalf("info: status %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	if code, _, _ := runCLI("info", "--kernel", "auto"); code != 0 {
@@ -134,6 +135,26 @@ func TestBenchReportsEveryLevel(t *testing.T) {
 	code, stdout, stderr := runCLI("bench", "--n", "64", "--reps", "1", "--arch", "fc-tanh-depth1")
 	if code != 0 || !strings.Contains(stdout, "generic") || !strings.Contains(stdout, "HVP/step") {
 		t.Fatalf("bench: status %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// Each level's row ends with its FMA peak and the two passes' shares of
+	// it: none for generic, a positive percentage for a SIMD level.
+	for _, line := range strings.Split(stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) != 10 || f[0] == "kernel" {
+			continue
+		}
+		if f[0] == "generic" {
+			if f[7] != "–" || f[9] != "–" {
+				t.Errorf("generic row %q gives a peak", line)
+			}
+			continue
+		}
+		for _, share := range f[8:] {
+			pc, err := strconv.ParseFloat(strings.TrimSuffix(share, "%"), 64)
+			if !strings.HasSuffix(share, "%") || err != nil || pc <= 0 {
+				t.Errorf("%s row %q: share of peak %q, want a positive percentage", f[0], line, share)
+			}
+		}
 	}
 }
 

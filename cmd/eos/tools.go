@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 
 	"github.com/edge-of-stability/eos"
 	"github.com/edge-of-stability/eos/asm"
@@ -147,6 +148,12 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprint(stdout, asm.Describe())
 	fmt.Fprintf(stdout, "kernel:     conv2d (im2col groups, sgemm/dgemm)  %s\n", asm.Selected())
 	fmt.Fprintf(stdout, "kernel:     pooling, relu (Go loops)             generic\n")
+	threads := runtime.GOMAXPROCS(0)
+	if peak := asm.PeakGFLOPS(threads, peakTime); peak > 0 {
+		fmt.Fprintf(stdout, "peak:       %.0f GFLOP/s float32 FMA on %d threads (%s register-only loop, %v)\n", peak, threads, asm.Selected(), peakTime)
+	} else {
+		fmt.Fprintf(stdout, "peak:       not measured (level %s has no FMA loop)\n", asm.Selected())
+	}
 	return nil
 }
 
