@@ -1,6 +1,7 @@
 package tensorfile
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -8,16 +9,25 @@ import (
 	"testing"
 )
 
-// python runs a Python snippet with python3, skipping the test when python3
-// or one of the modules it needs is not installed.
+// python runs a Python snippet with the first of $PYTHON, python3 on the
+// PATH and /usr/bin/python3 that has module (a PATH python3 may be a
+// virtualenv or pyenv shim without the system's packages), skipping the test
+// when none has it.
 func python(t *testing.T, module, script string, args ...string) string {
 	t.Helper()
-	if err := exec.Command("python3", "-c", "import "+module).Run(); err != nil {
-		t.Skipf("cross-check skipped: python3 with %s is not available (%v)", module, err)
+	var interp string
+	for _, p := range []string{os.Getenv("PYTHON"), "python3", "/usr/bin/python3"} {
+		if p != "" && exec.Command(p, "-c", "import "+module).Run() == nil {
+			interp = p
+			break
+		}
 	}
-	out, err := exec.Command("python3", append([]string{"-c", script}, args...)...).CombinedOutput()
+	if interp == "" {
+		t.Skipf("cross-check skipped: no python3 with %s ($PYTHON, python3, /usr/bin/python3)", module)
+	}
+	out, err := exec.Command(interp, append([]string{"-c", script}, args...)...).CombinedOutput()
 	if err != nil {
-		t.Fatalf("python3: %v\n%s", err, out)
+		t.Fatalf("%s: %v\n%s", interp, err, out)
 	}
 	return strings.TrimSpace(string(out))
 }
