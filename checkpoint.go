@@ -37,10 +37,21 @@ type checkpoint struct {
 	// metricsBytes and eigsBytes are the lengths of metrics.csv and eigs.csv, iterateRows the rows of iterates.npy.
 	metricsBytes, eigsBytes int64
 	iterateRows             int
-	// theta are the weights, momentum the optimiser's buffer (nil for GD and flow), eigvecs the
-	// eigen-solver's warm start (the previous solve's eigenvectors).
-	theta, momentum []float64
-	eigvecs         [][]float64
+	// theta are the weights, momentum the optimiser's buffer (nil for GD and flow); eigvecs and
+	// olderEigvecs the eigen-solver's warm start (the latest two solves' eigenvectors, each nil
+	// until that solve is made).
+	theta, momentum       []float64
+	eigvecs, olderEigvecs [][]float64
+}
+
+// eigvecTensors names the checkpoint's eigenvector tensors, each [K, n] in
+// float64.
+var eigvecTensors = []struct {
+	name string
+	of   func(*checkpoint) *[][]float64
+}{
+	{"eigvecs", func(c *checkpoint) *[][]float64 { return &c.eigvecs }},
+	{"eigvecs_older", func(c *checkpoint) *[][]float64 { return &c.olderEigvecs }},
 }
 
 // writeCheckpoint writes c to dir/checkpoint.safetensors atomically, the
@@ -51,9 +62,10 @@ func writeCheckpoint(dir, dtype string, c checkpoint) error {
 	if c.momentum != nil {
 		ts = append(ts, tensorfile.Tensor{Name: "momentum", DType: dtype, Shape: []int{len(c.momentum)}, Data: c.momentum})
 	}
-	if len(c.eigvecs) > 0 {
-		flat := slices.Concat(c.eigvecs...)
-		ts = append(ts, tensorfile.Tensor{Name: "eigvecs", DType: "F64", Shape: []int{len(c.eigvecs), len(c.eigvecs[0])}, Data: flat})
+	for _, e := range eigvecTensors {
+		if vs := *e.of(&c); len(vs) > 0 {
+			ts = append(ts, tensorfile.Tensor{Name: e.name, DType: "F64", Shape: []int{len(vs), len(vs[0])}, Data: slices.Concat(vs...)})
+		}
 	}
 	meta := map[string]string{
 		"format":        checkpointFormat,
@@ -109,15 +121,22 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 			c.theta = t.Data
 		case "momentum":
 			c.momentum = t.Data
-		case "eigvecs":
-			if len(t.Shape) != 2 {
-				return bad("eigvecs has shape %v, want [K, n]", t.Shape)
+		}
+		isEigvecs := false
+		for _, e := range eigvecTensors {
+			if t.Name != e.name {
+				continue
 			}
+			isEigvecs = true
+			if len(t.Shape) != 2 || t.Shape[1] != n {
+				return bad("%s has shape %v, want [K, %d]", t.Name, t.Shape, n)
+			}
+			vs := e.of(&c)
 			for i := range t.Shape[0] {
-				c.eigvecs = append(c.eigvecs, t.Data[i*t.Shape[1]:(i+1)*t.Shape[1]])
+				*vs = append(*vs, t.Data[i*n:(i+1)*n])
 			}
 		}
-		if t.Name != "eigvecs" && t.DType != dtype {
+		if !isEigvecs && t.DType != dtype {
 			return bad("tensor %s is %s, the run is %s", t.Name, t.DType, dtype)
 		}
 	}
@@ -126,8 +145,8 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 		return bad("%d weights, the network has %d", len(c.theta), n)
 	case withMomentum != (c.momentum != nil) || c.momentum != nil && len(c.momentum) != n:
 		return bad("momentum buffer of %d values does not fit the optimiser", len(c.momentum))
-	case len(c.eigvecs) > 0 && len(c.eigvecs[0]) != n:
-		return bad("eigenvectors of %d entries, the network has %d parameters", len(c.eigvecs[0]), n)
+	case len(c.olderEigvecs) > 0 && len(c.olderEigvecs) != len(c.eigvecs):
+		return bad("%d older eigenvectors beside %d latest", len(c.olderEigvecs), len(c.eigvecs))
 	}
 	ints := map[string]*int{"step": &c.step, "solves": &c.solves, "iterate_rows": &c.iterateRows}
 	for k, p := range ints {

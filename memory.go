@@ -88,9 +88,9 @@ func cgroupLimit() int64 {
 }
 
 // eigVectors is the number of float64 parameter vectors the eigen-solver
-// holds for k eigenpairs (its basis, Ritz vectors and warm start), an upper
-// estimate.
-func eigVectors(k int) int64 { return int64(max(3*k+10, 24)) }
+// holds for k eigenpairs (its basis, Ritz vectors and the latest two solves'
+// eigenvectors for the warm start), an upper estimate.
+func eigVectors(k int) int64 { return int64(max(4*k+10, 24)) }
 
 // planMemory fits the sharpness objective's HVP linearisation cache into
 // cfg.MaxMemory beside everything else the run holds, and says which mode

@@ -130,7 +130,7 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 			return nil, err
 		}
 		if s.resumed != nil {
-			s.sharp.prev, s.sharp.solves = s.resumed.eigvecs, s.resumed.solves
+			s.sharp.prev, s.sharp.older, s.sharp.solves = s.resumed.eigvecs, s.resumed.olderEigvecs, s.resumed.solves
 		}
 	}
 	s.memory = s.planMemory()
@@ -220,7 +220,7 @@ func (s *session[T]) pause(ctx context.Context, i int, lambda, h float64, moment
 	}
 	ck := checkpoint{step: i, lambda: lambda, h: h, elapsed: s.elapsed(), theta: toFloat64(s.theta), momentum: toFloat64(momentum)}
 	if s.sharp != nil {
-		ck.solves, ck.eigvecs = s.sharp.solves, s.sharp.prev
+		ck.solves, ck.eigvecs, ck.olderEigvecs = s.sharp.solves, s.sharp.prev, s.sharp.older
 	}
 	var err error
 	if ck.metricsBytes, err = s.metrics.sync(); err != nil {
