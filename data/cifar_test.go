@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -66,6 +67,32 @@ func TestCIFARFolderSubsetSpansBatches(t *testing.T) {
 	}
 	if s.Train.Source != folder || s.Train.Name != "cifar10-1k" {
 		t.Errorf("Source, Name = %q, %q", s.Train.Source, s.Train.Name)
+	}
+}
+
+// TestCIFARFirstN checks cifar10-N: the first N records, across a batch
+// boundary, standardised by the statistics of every training record (as the
+// reference's subsets are), and N beyond the records present refused.
+func TestCIFARFirstN(t *testing.T) {
+	fx := newCIFARFixture(3, []int{600, 700}, 50)
+	dir := t.TempDir()
+	fx.writeFolder(t, dir)
+	s, err := Load("cifar10-650", dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := concat(fx.batches...)
+	if s.Train.N != 650 || s.Train.Name != "cifar10-650" {
+		t.Fatalf("N = %d, name %q; want 650, cifar10-650", s.Train.N, s.Train.Name)
+	}
+	checkCIFARSet(t, s.Train, all[:650*cifarRecord], all)
+	if _, err := Load("cifar10-1301", dir, 0); err == nil {
+		t.Error("cifar10-1301 loaded from 1,300 records")
+	}
+	for _, bad := range []string{"cifar10-0", "cifar10--5", "cifar10-5x"} {
+		if _, err := Load(bad, dir, 0); !errors.Is(err, ErrUnknownDataset) {
+			t.Errorf("%s: err %v, want an unknown dataset", bad, err)
+		}
 	}
 }
 

@@ -33,14 +33,16 @@ func Names() []string {
 	for _, k := range cifarSubsets {
 		names = append(names, fmt.Sprintf("cifar10-%dk", k))
 	}
-	return append(names, "chebyshev-K-N", "linear-N-D")
+	return append(names, "cifar10-N", "chebyshev-K-N", "linear-N-D")
 }
 
 // Load returns the named dataset. dir is the data directory (see Dir); seed
 // seeds generated sets.
 //
 // cifar10 is every training record present (with the full test batch);
-// cifar10-Nk the first N thousand training records in batch order.
+// cifar10-Nk the first N thousand training records in batch order (the
+// reference's subsets), cifar10-N the first N (for quick runs of the deep
+// nets).
 // chebyshev-K-N is N points evenly spaced in [-1, 1] labelled by the Chebyshev
 // polynomial T_K, linear-N-D the deep-linear-network task with N points in D
 // dimensions; both use the training set as the test set, as the reference
@@ -56,6 +58,9 @@ func Load(name, dir string, seed uint64) (Split, error) {
 			if name == fmt.Sprintf("cifar10-%dk", k) {
 				return loadCIFAR(dir, name, 1000*k)
 			}
+		}
+		if n, ok := natural(strings.TrimPrefix(name, "cifar10-")); ok && n >= 1 {
+			return loadCIFAR(dir, name, n)
 		}
 	case strings.HasPrefix(name, "chebyshev-"):
 		if k, n, ok := twoInts(name, "chebyshev-"); ok && k >= 0 && n >= 2 {

@@ -27,7 +27,7 @@ func TestDir(t *testing.T) {
 
 func TestNamesListsEveryFamily(t *testing.T) {
 	joined := strings.Join(Names(), " ")
-	for _, want := range []string{DefaultName, "cifar10", "cifar10-1k", "cifar10-2k", "cifar10-5k", "cifar10-10k", "cifar10-20k", "chebyshev-K-N", "linear-N-D"} {
+	for _, want := range []string{DefaultName, "cifar10", "cifar10-1k", "cifar10-2k", "cifar10-5k", "cifar10-10k", "cifar10-20k", "cifar10-N", "chebyshev-K-N", "linear-N-D"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("Names() = %v lacks %q", Names(), want)
 		}
