@@ -41,6 +41,11 @@ type checkpoint struct {
 	// eigen-solver's warm start (the previous solve's eigenvectors).
 	theta, momentum []float64
 	eigvecs         [][]float64
+	// eigProjBytes is the length of eigproj.csv; eigProjBase the weights its rows are measured from
+	// (nil before the first measurement or without --eig-proj), at step eigProjStep.
+	eigProjBytes int64
+	eigProjBase  []float64
+	eigProjStep  int
 }
 
 // writeCheckpoint writes c to dir/checkpoint.safetensors atomically, the
@@ -50,6 +55,9 @@ func writeCheckpoint(dir, dtype string, c checkpoint) error {
 	ts := []tensorfile.Tensor{{Name: "theta", DType: dtype, Shape: []int{len(c.theta)}, Data: c.theta}}
 	if c.momentum != nil {
 		ts = append(ts, tensorfile.Tensor{Name: "momentum", DType: dtype, Shape: []int{len(c.momentum)}, Data: c.momentum})
+	}
+	if c.eigProjBase != nil {
+		ts = append(ts, tensorfile.Tensor{Name: "eigproj_base", DType: dtype, Shape: []int{len(c.eigProjBase)}, Data: c.eigProjBase})
 	}
 	if len(c.eigvecs) > 0 {
 		flat := slices.Concat(c.eigvecs...)
@@ -65,6 +73,8 @@ func writeCheckpoint(dir, dtype string, c checkpoint) error {
 		"metrics_bytes": strconv.FormatInt(c.metricsBytes, 10),
 		"eigs_bytes":    strconv.FormatInt(c.eigsBytes, 10),
 		"iterate_rows":  strconv.Itoa(c.iterateRows),
+		"eigproj_bytes": strconv.FormatInt(c.eigProjBytes, 10),
+		"eigproj_step":  strconv.Itoa(c.eigProjStep),
 		"program":       "eos " + ProgramVersion(),
 	}
 	for _, t := range ts {
@@ -109,6 +119,8 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 			c.theta = t.Data
 		case "momentum":
 			c.momentum = t.Data
+		case "eigproj_base":
+			c.eigProjBase = t.Data
 		case "eigvecs":
 			if len(t.Shape) != 2 {
 				return bad("eigvecs has shape %v, want [K, n]", t.Shape)
@@ -126,17 +138,25 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 		return bad("%d weights, the network has %d", len(c.theta), n)
 	case withMomentum != (c.momentum != nil) || c.momentum != nil && len(c.momentum) != n:
 		return bad("momentum buffer of %d values does not fit the optimiser", len(c.momentum))
+	case c.eigProjBase != nil && len(c.eigProjBase) != n:
+		return bad("eigproj_base of %d values, the network has %d parameters", len(c.eigProjBase), n)
 	case len(c.eigvecs) > 0 && len(c.eigvecs[0]) != n:
 		return bad("eigenvectors of %d entries, the network has %d parameters", len(c.eigvecs[0]), n)
 	}
-	ints := map[string]*int{"step": &c.step, "solves": &c.solves, "iterate_rows": &c.iterateRows}
+	ints := map[string]*int{"step": &c.step, "solves": &c.solves, "iterate_rows": &c.iterateRows, "eigproj_step": &c.eigProjStep}
 	for k, p := range ints {
+		if _, ok := meta[k]; !ok && sinceEigProj[k] {
+			continue
+		}
 		if *p, err = strconv.Atoi(meta[k]); err != nil || *p < 0 {
 			return bad("metadata %s = %q", k, meta[k])
 		}
 	}
-	sizes := map[string]*int64{"metrics_bytes": &c.metricsBytes, "eigs_bytes": &c.eigsBytes}
+	sizes := map[string]*int64{"metrics_bytes": &c.metricsBytes, "eigs_bytes": &c.eigsBytes, "eigproj_bytes": &c.eigProjBytes}
 	for k, p := range sizes {
+		if _, ok := meta[k]; !ok && sinceEigProj[k] {
+			continue
+		}
 		if *p, err = strconv.ParseInt(meta[k], 10, 64); err != nil || *p < 0 {
 			return bad("metadata %s = %q", k, meta[k])
 		}
@@ -149,6 +169,10 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 	}
 	return c, nil
 }
+
+// sinceEigProj are the metadata entries added with --eig-proj, absent from
+// the checkpoints of earlier versions.
+var sinceEigProj = map[string]bool{"eigproj_bytes": true, "eigproj_step": true}
 
 // checkpointChecksum is the SHA-256 of the tensors' names, dtypes, shapes
 // and values and of every metadata entry but the checksum itself.
