@@ -222,6 +222,8 @@ func drawFigures(p *Preset, dir, heading string, runs []loaded, o *Outcome) erro
 				return err
 			}
 		}
+	case "oscillation":
+		return drawOscillation(p, dir, heading, runs, o)
 	case "groups":
 		groups := groupValues(runs, p.Figure.By, nil)
 		var sharp, loss []report.Line
@@ -359,6 +361,15 @@ func check(c Check, runs []loaded, o *Outcome) {
 				g = lam[len(lam)-1] / lam[int(float64(len(lam)-1)*(1-c.Tail))]
 			}
 			verdict(r, g, g >= c.Lo, fmt.Sprintf("λ1 grew by ×%.3f over the last %.0f%%, want ≥ %g", g, 100*c.Tail, c.Lo))
+		}
+	case "oscillation":
+		for i := range runs {
+			r := &runs[i]
+			if r.run.Kind != "gd" {
+				continue
+			}
+			v, ok, text := oscillationVerdict(checkedWindows(r.run, c.Tail), c)
+			verdict(r, v, ok, text)
 		}
 	case "agree":
 		flowRun := firstFlow(runs)

@@ -85,7 +85,11 @@ type Scale struct {
 //   - "compare": each GD run against the gradient-flow run (eos compare);
 //   - "groups": λ1 against time, one colour per value of the By setting and
 //     one thin line per run (the seed spread);
-//   - "quadratic": the distance to the minimum of each quadratic run.
+//   - "quadratic": the distance to the minimum of each quadratic run;
+//   - "oscillation": for each GD run, λ1 with its threshold and, over one
+//     window of eigproj.csv (the first the check reads), the iterate's
+//     displacement along the top eigenvector less its window mean, and the
+//     length of the rest (see report.Window).
 type Figure struct {
 	Kind  string   `toml:"kind"`
 	Cells []string `toml:"cells"`
@@ -109,7 +113,12 @@ type Figure struct {
 //     falls ("decreasing") or rises ("increasing", Direction) along Order
 //     (default: the values sorted by their last number);
 //   - "quadratic": each quadratic run converges iff its top curvature is
-//     below the stability threshold of its step size.
+//     below the stability threshold of its step size;
+//   - "oscillation": for every GD run, in each complete window of
+//     eigproj.csv that starts within the last Tail fraction of the run, the
+//     displacement along the top eigenvector less its window mean changes
+//     sign on at least Lo of consecutive steps, while the rest's largest
+//     step-to-step change is at most Hi of its range in the window.
 type Check struct {
 	Kind      string   `toml:"kind"`
 	Tail      float64  `toml:"tail"`
@@ -124,7 +133,7 @@ type Check struct {
 
 // Names lists the built-in presets in the order of the paper's talk.
 func Names() []string {
-	return []string{"fig1", "ce", "gd-vs-flow", "momentum", "lr-drop", "inverse-sharpness",
+	return []string{"fig1", "ce", "gd-vs-flow", "oscillation", "momentum", "lr-drop", "inverse-sharpness",
 		"quadratic", "deeplinear", "grid", "architectures", "sharpening-width", "sharpening-width-ntk",
 		"sharpening-depth", "sharpening-data"}
 }
@@ -139,8 +148,8 @@ func Builtin(name string) (*Preset, error) {
 }
 
 var (
-	figureKinds = []string{"runs", "compare", "groups", "quadratic"}
-	checkKinds  = []string{"edge", "peak", "growth", "agree", "trend", "quadratic"}
+	figureKinds = []string{"runs", "compare", "groups", "quadratic", "oscillation"}
+	checkKinds  = []string{"edge", "peak", "growth", "agree", "trend", "quadratic", "oscillation"}
 )
 
 // Parse reads a preset file. Unknown keys, a missing name or claim, and
