@@ -89,7 +89,7 @@ func drawOscillation(p *Preset, dir, heading string, runs []loaded, o *Outcome) 
 		panels := []report.LinesPanel{
 			{XLabel: "step", YLabel: "sharpness λ1", Lines: []report.Line{{Label: "λ1", Group: 0, Points: r.run.Lambda1(false)},
 				{Label: "2/η", Group: 1, Points: th}, {Label: "window", Group: 2, Points: mark}}},
-			{XLabel: "step", YLabel: "(θ_t − θ̄)·u1", Lines: []report.Line{{Label: "along the top eigenvector u1", Group: 0, Points: along}}},
+			{XLabel: "step", YLabel: "(θ_t − mean θ)·u1", Lines: []report.Line{{Label: "along the top eigenvector u1", Group: 0, Points: along}}},
 			{XLabel: "step", YLabel: "rest of θ_t − θ_base", Lines: []report.Line{{Label: "length off the top " + strconv.Itoa(len(w.Proj)) + " eigenvectors", Group: 3, Points: rest}}},
 		}
 		name := p.Name

@@ -81,7 +81,8 @@ type Scale struct {
 // Kind is one of:
 //   - "runs": all runs overlaid in one figure of loss, accuracy and
 //     sharpness with each run's stability threshold (eos plot); with Cells,
-//     one such figure per combination of the Cells settings;
+//     one figure of a panel per combination of the Cells settings, each
+//     showing its runs' λ1 with their thresholds (report.PlotCells);
 //   - "compare": each GD run against the gradient-flow run (eos compare);
 //   - "groups": λ1 against time, one colour per value of the By setting and
 //     one thin line per run (the seed spread);
