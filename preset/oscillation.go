@@ -39,8 +39,8 @@ func oscillationVerdict(ws []report.Window, c Check) (float64, bool, string) {
 	}
 	worst, ok, text := math.Inf(1), true, ""
 	for i, w := range ws {
-		flips, jump := report.SignFlips(w.Centred(0)), report.Jumpiness(w.Rest)
-		uJump := report.Jumpiness(w.Centred(0))
+		along := w.Centred(0)
+		flips, uJump, jump := report.SignFlips(along), report.Jumpiness(along), report.Jumpiness(w.Rest)
 		worst = math.Min(worst, flips)
 		ok = ok && flips >= c.Lo && jump <= c.Hi
 		if i > 0 {
