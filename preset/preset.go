@@ -58,10 +58,13 @@ type Preset struct {
 	Source []byte `toml:"-"`
 }
 
-// Grid is one grid of eos runs, as in a sweep grid file.
+// Grid is one grid of eos runs, as in a sweep grid file. Quick and Full
+// set settings of this grid alone at that scale, after the scale's own.
 type Grid struct {
-	Base map[string]any `toml:"base"`
-	Axes map[string]any `toml:"axes"`
+	Base  map[string]any `toml:"base"`
+	Axes  map[string]any `toml:"axes"`
+	Quick map[string]any `toml:"quick"`
+	Full  map[string]any `toml:"full"`
 }
 
 // Scale adjusts the grids for --quick or --full: each key of Base sets that
@@ -198,7 +201,8 @@ func (p *Preset) ScaleOf(full bool) Scale {
 	return p.Quick
 }
 
-// Specs expands the preset's grids at a scale into sweep specs, each grid
+// Specs expands the preset's grids at a scale into sweep specs (the scale's
+// settings, then the grid's own for that scale, over the grid's), each grid
 // checked by sweep.Parse with known (see there). Grids of one preset share
 // a sweep directory: their run ids differ as their settings do, and a run
 // two grids share is made once.
@@ -221,6 +225,14 @@ func (p *Preset) Specs(full bool, known func(string) bool) ([]sweep.Spec, error)
 		for k, v := range sc.Axes {
 			axes[k] = v
 			delete(base, k)
+		}
+		own := g.Quick
+		if full {
+			own = g.Full
+		}
+		for k, v := range own {
+			base[k] = v
+			delete(axes, k)
 		}
 		var buf bytes.Buffer
 		if err := toml.NewEncoder(&buf).Encode(map[string]any{"base": base, "axes": axes}); err != nil {
