@@ -42,6 +42,11 @@ type checkpoint struct {
 	// until that solve is made).
 	theta, momentum       []float64
 	eigvecs, olderEigvecs [][]float64
+	// eigProjBytes is the length of eigproj.csv; eigProjBase the weights its rows are measured from
+	// (nil before the first measurement or without --eig-proj), at step eigProjStep.
+	eigProjBytes int64
+	eigProjBase  []float64
+	eigProjStep  int
 }
 
 // eigvecTensors names the checkpoint's eigenvector tensors, each [K, n] in
@@ -62,6 +67,9 @@ func writeCheckpoint(dir, dtype string, c checkpoint) error {
 	if c.momentum != nil {
 		ts = append(ts, tensorfile.Tensor{Name: "momentum", DType: dtype, Shape: []int{len(c.momentum)}, Data: c.momentum})
 	}
+	if c.eigProjBase != nil {
+		ts = append(ts, tensorfile.Tensor{Name: "eigproj_base", DType: dtype, Shape: []int{len(c.eigProjBase)}, Data: c.eigProjBase})
+	}
 	for _, e := range eigvecTensors {
 		if vs := *e.of(&c); len(vs) > 0 {
 			ts = append(ts, tensorfile.Tensor{Name: e.name, DType: "F64", Shape: []int{len(vs), len(vs[0])}, Data: slices.Concat(vs...)})
@@ -77,6 +85,8 @@ func writeCheckpoint(dir, dtype string, c checkpoint) error {
 		"metrics_bytes": strconv.FormatInt(c.metricsBytes, 10),
 		"eigs_bytes":    strconv.FormatInt(c.eigsBytes, 10),
 		"iterate_rows":  strconv.Itoa(c.iterateRows),
+		"eigproj_bytes": strconv.FormatInt(c.eigProjBytes, 10),
+		"eigproj_step":  strconv.Itoa(c.eigProjStep),
 		"program":       "eos " + ProgramVersion(),
 	}
 	for _, t := range ts {
@@ -121,6 +131,8 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 			c.theta = t.Data
 		case "momentum":
 			c.momentum = t.Data
+		case "eigproj_base":
+			c.eigProjBase = t.Data
 		}
 		isEigvecs := false
 		for _, e := range eigvecTensors {
@@ -145,17 +157,25 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 		return bad("%d weights, the network has %d", len(c.theta), n)
 	case withMomentum != (c.momentum != nil) || c.momentum != nil && len(c.momentum) != n:
 		return bad("momentum buffer of %d values does not fit the optimiser", len(c.momentum))
+	case c.eigProjBase != nil && len(c.eigProjBase) != n:
+		return bad("eigproj_base of %d values, the network has %d parameters", len(c.eigProjBase), n)
 	case len(c.olderEigvecs) > 0 && len(c.olderEigvecs) != len(c.eigvecs):
 		return bad("%d older eigenvectors beside %d latest", len(c.olderEigvecs), len(c.eigvecs))
 	}
-	ints := map[string]*int{"step": &c.step, "solves": &c.solves, "iterate_rows": &c.iterateRows}
+	ints := map[string]*int{"step": &c.step, "solves": &c.solves, "iterate_rows": &c.iterateRows, "eigproj_step": &c.eigProjStep}
 	for k, p := range ints {
+		if _, ok := meta[k]; !ok && sinceEigProj[k] {
+			continue
+		}
 		if *p, err = strconv.Atoi(meta[k]); err != nil || *p < 0 {
 			return bad("metadata %s = %q", k, meta[k])
 		}
 	}
-	sizes := map[string]*int64{"metrics_bytes": &c.metricsBytes, "eigs_bytes": &c.eigsBytes}
+	sizes := map[string]*int64{"metrics_bytes": &c.metricsBytes, "eigs_bytes": &c.eigsBytes, "eigproj_bytes": &c.eigProjBytes}
 	for k, p := range sizes {
+		if _, ok := meta[k]; !ok && sinceEigProj[k] {
+			continue
+		}
 		if *p, err = strconv.ParseInt(meta[k], 10, 64); err != nil || *p < 0 {
 			return bad("metadata %s = %q", k, meta[k])
 		}
@@ -168,6 +188,10 @@ func readCheckpoint(dir, dtype string, n int, withMomentum bool) (checkpoint, er
 	}
 	return c, nil
 }
+
+// sinceEigProj are the metadata entries added with --eig-proj, absent from
+// the checkpoints of earlier versions.
+var sinceEigProj = map[string]bool{"eigproj_bytes": true, "eigproj_step": true}
 
 // checkpointChecksum is the SHA-256 of the tensors' names, dtypes, shapes
 // and values and of every metadata entry but the checksum itself.

@@ -17,7 +17,8 @@ func TestCheckpointRoundTripAndChecksum(t *testing.T) {
 	dir := t.TempDir()
 	c := checkpoint{step: 41, lambda: 7.25, h: 0.125, solves: 5, elapsed: 3.5, metricsBytes: 1234, eigsBytes: 77, iterateRows: 14,
 		theta: []float64{1, -2.5, 0.1}, momentum: []float64{0.5, 0, -1e-3}, eigvecs: [][]float64{{1, 0, 0}, {0, 0.6, 0.8}},
-		olderEigvecs: [][]float64{{0.8, 0.6, 0}, {0, 0, -1}}}
+		olderEigvecs: [][]float64{{0.8, 0.6, 0}, {0, 0, -1}},
+		eigProjBytes: 321, eigProjBase: []float64{0.5, -2, 0.25}, eigProjStep: 40}
 	if err := writeCheckpoint(dir, "F64", c); err != nil {
 		t.Fatal(err)
 	}

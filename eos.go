@@ -73,6 +73,9 @@ type Config struct {
 	EigTol      float64 `json:"eig_tol"`
 	EigWhich    string  `json:"eig_which"`
 	SaveEigvecs bool    `json:"save_eigvecs"`
+	// EigProj writes eigproj.csv: at every step, the iterate's displacement since the latest sharpness
+	// measurement along each of that measurement's eigenvectors, and the length of the rest.
+	EigProj bool `json:"eig_proj,omitempty"`
 
 	// NProj is the dimension of the random projection of the iterates saved every IterateFreq steps (0 = off).
 	NProj       int `json:"nproj"`
@@ -198,6 +201,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("--neigs %d: want >= 0", c.NEigs)
 	case c.NEigs > 0 && c.EigFreq == 0:
 		return fmt.Errorf("--neigs %d needs --eig-freq > 0", c.NEigs)
+	case c.EigProj && c.NEigs == 0:
+		return errors.New("--eig-proj needs the eigenvectors: set --neigs >= 1 and --eig-freq")
 	case c.Abridged < 0:
 		return fmt.Errorf("--abridged %d: want >= 0 (0 = all training examples)", c.Abridged)
 	case c.NEigs > 0 && !(c.EigTol > 0 && c.EigTol < 1):

@@ -74,6 +74,11 @@ func (s *session[T]) runFlow(ctx context.Context, observe func(Event)) (*Result,
 				}
 			}
 		}
+		if finite {
+			if err := s.eigProject(tick, measured); err != nil {
+				return res, err
+			}
+		}
 		if err := s.metrics.row([]string{strconv.Itoa(tick), num(t), num(m.Loss), optional(m.Acc), optional(tm.Loss), optional(tm.Acc),
 			num(s.elapsed()), num(h)}); err != nil {
 			return res, err

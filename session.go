@@ -49,6 +49,8 @@ type session[T linalg.Float] struct {
 	projected []float64
 
 	metrics, eigs *csvLog
+	// eigProj writes eigproj.csv (nil without --eig-proj).
+	eigProj *eigProjection[T]
 
 	// resumed is the checkpoint the run goes on from (nil for a new run).
 	resumed *checkpoint
@@ -155,6 +157,9 @@ func open[T linalg.Float](cfg Config) (*session[T], error) {
 			return nil, err
 		}
 	}
+	if err := s.openEigProj(); err != nil {
+		return nil, err
+	}
 	if cfg.Resume == "" {
 		if err := writeJSON(filepath.Join(s.dir, "config.json"), s.record()); err != nil {
 			return nil, err
@@ -231,6 +236,9 @@ func (s *session[T]) pause(ctx context.Context, i int, lambda, h float64, moment
 	}
 	if s.iterates != nil {
 		ck.iterateRows = s.iterates.Rows() // flushed and synced at every append
+	}
+	if err := s.eigProjState(&ck); err != nil {
+		return false, err
 	}
 	if err := writeCheckpoint(s.dir, dtypeName[T](), ck); err != nil {
 		return false, err
@@ -372,7 +380,7 @@ func (s *session[T]) elapsed() float64 { return time.Since(s.start).Seconds() }
 
 // close closes the logs and the iterate file.
 func (s *session[T]) close() error {
-	err := errors.Join(s.metrics.close(), s.eigs.close())
+	err := errors.Join(s.metrics.close(), s.eigs.close(), s.closeEigProj())
 	if s.iterates != nil {
 		err = errors.Join(err, s.iterates.Close())
 	}

@@ -91,6 +91,11 @@ func (s *session[T]) runGD(ctx context.Context, observe func(Event)) (*Result, e
 				}
 			}
 		}
+		if finite {
+			if err := s.eigProject(step, measured); err != nil {
+				return res, err
+			}
+		}
 		lr := sched.LR(step, lambda)
 		threshold := flow.Threshold(cfg.Opt, lr, cfg.Beta)
 		if eigRow != nil {

@@ -167,6 +167,9 @@ func writeCSV(path string, header []string, rows [][]string) error {
 	})
 }
 
+// cellColumns is the number of panels to a row of a figure of cells.
+const cellColumns = 4
+
 // drawFigures draws the preset's figures of the runs into dir.
 func drawFigures(p *Preset, dir, heading string, runs []loaded, o *Outcome) error {
 	save := func(name string, draw func(prefix string) error) error {
@@ -178,32 +181,35 @@ func drawFigures(p *Preset, dir, heading string, runs []loaded, o *Outcome) erro
 	}
 	switch p.Figure.Kind {
 	case "runs":
-		cells := map[string][]*report.Run{}
-		var order []string
+		if len(p.Figure.Cells) == 0 {
+			var all []*report.Run
+			for _, r := range runs {
+				all = append(all, r.run)
+			}
+			return save(p.Name, func(prefix string) error {
+				_, err := report.PlotTitled(all, heading, prefix, formats)
+				return err
+			})
+		}
+		var cells []report.Cell
+		index := map[string]int{}
 		for _, r := range runs {
 			var key []string
 			for _, k := range p.Figure.Cells {
 				v, _ := r.spec.Value(k)
 				key = append(key, v)
 			}
-			name := strings.Join(append([]string{p.Name}, key...), "-")
-			if _, ok := cells[name]; !ok {
-				order = append(order, name)
+			title := strings.Join(key, ", ")
+			if _, ok := index[title]; !ok {
+				index[title] = len(cells)
+				cells = append(cells, report.Cell{Title: title})
 			}
-			cells[name] = append(cells[name], r.run)
+			cells[index[title]].Runs = append(cells[index[title]].Runs, r.run)
 		}
-		for _, name := range order {
-			h := heading
-			if len(p.Figure.Cells) > 0 {
-				h += "\ncell " + strings.TrimPrefix(name, p.Name+"-")
-			}
-			if err := save(name, func(prefix string) error {
-				_, err := report.PlotTitled(cells[name], h, prefix, formats)
-				return err
-			}); err != nil {
-				return err
-			}
-		}
+		return save(p.Name, func(prefix string) error {
+			_, err := report.PlotCells(heading+"\none panel per "+strings.Join(p.Figure.Cells, " × "), cells, cellColumns, prefix, formats)
+			return err
+		})
 	case "compare":
 		flowRun := firstFlow(runs)
 		if flowRun == nil {
@@ -222,6 +228,8 @@ func drawFigures(p *Preset, dir, heading string, runs []loaded, o *Outcome) erro
 				return err
 			}
 		}
+	case "oscillation":
+		return drawOscillation(p, dir, heading, runs, o)
 	case "groups":
 		groups := groupValues(runs, p.Figure.By, nil)
 		var sharp, loss []report.Line
@@ -359,6 +367,15 @@ func check(c Check, runs []loaded, o *Outcome) {
 				g = lam[len(lam)-1] / lam[int(float64(len(lam)-1)*(1-c.Tail))]
 			}
 			verdict(r, g, g >= c.Lo, fmt.Sprintf("λ1 grew by ×%.3f over the last %.0f%%, want ≥ %g", g, 100*c.Tail, c.Lo))
+		}
+	case "oscillation":
+		for i := range runs {
+			r := &runs[i]
+			if r.run.Kind != "gd" {
+				continue
+			}
+			v, ok, text := oscillationVerdict(checkedWindows(r.run, c.Tail), c)
+			verdict(r, v, ok, text)
 		}
 	case "agree":
 		flowRun := firstFlow(runs)

@@ -58,10 +58,13 @@ type Preset struct {
 	Source []byte `toml:"-"`
 }
 
-// Grid is one grid of eos runs, as in a sweep grid file.
+// Grid is one grid of eos runs, as in a sweep grid file. Quick and Full
+// set settings of this grid alone at that scale, after the scale's own.
 type Grid struct {
-	Base map[string]any `toml:"base"`
-	Axes map[string]any `toml:"axes"`
+	Base  map[string]any `toml:"base"`
+	Axes  map[string]any `toml:"axes"`
+	Quick map[string]any `toml:"quick"`
+	Full  map[string]any `toml:"full"`
 }
 
 // Scale adjusts the grids for --quick or --full: each key of Base sets that
@@ -81,11 +84,16 @@ type Scale struct {
 // Kind is one of:
 //   - "runs": all runs overlaid in one figure of loss, accuracy and
 //     sharpness with each run's stability threshold (eos plot); with Cells,
-//     one such figure per combination of the Cells settings;
+//     one figure of a panel per combination of the Cells settings, each
+//     showing its runs' λ1 with their thresholds (report.PlotCells);
 //   - "compare": each GD run against the gradient-flow run (eos compare);
 //   - "groups": λ1 against time, one colour per value of the By setting and
 //     one thin line per run (the seed spread);
-//   - "quadratic": the distance to the minimum of each quadratic run.
+//   - "quadratic": the distance to the minimum of each quadratic run;
+//   - "oscillation": for each GD run, λ1 with its threshold and, over one
+//     window of eigproj.csv (the first the check reads), the iterate's
+//     displacement along the top eigenvector less its window mean, and the
+//     length of the rest (see report.Window).
 type Figure struct {
 	Kind  string   `toml:"kind"`
 	Cells []string `toml:"cells"`
@@ -109,7 +117,12 @@ type Figure struct {
 //     falls ("decreasing") or rises ("increasing", Direction) along Order
 //     (default: the values sorted by their last number);
 //   - "quadratic": each quadratic run converges iff its top curvature is
-//     below the stability threshold of its step size.
+//     below the stability threshold of its step size;
+//   - "oscillation": for every GD run, in each complete window of
+//     eigproj.csv that starts within the last Tail fraction of the run, the
+//     displacement along the top eigenvector less its window mean changes
+//     sign on at least Lo of consecutive steps, while the rest's largest
+//     step-to-step change is at most Hi of its range in the window.
 type Check struct {
 	Kind      string   `toml:"kind"`
 	Tail      float64  `toml:"tail"`
@@ -124,7 +137,7 @@ type Check struct {
 
 // Names lists the built-in presets in the order of the paper's talk.
 func Names() []string {
-	return []string{"fig1", "ce", "gd-vs-flow", "momentum", "lr-drop", "inverse-sharpness",
+	return []string{"fig1", "ce", "gd-vs-flow", "oscillation", "momentum", "lr-drop", "inverse-sharpness",
 		"quadratic", "deeplinear", "grid", "architectures", "sharpening-width", "sharpening-width-ntk",
 		"sharpening-depth", "sharpening-data"}
 }
@@ -139,8 +152,8 @@ func Builtin(name string) (*Preset, error) {
 }
 
 var (
-	figureKinds = []string{"runs", "compare", "groups", "quadratic"}
-	checkKinds  = []string{"edge", "peak", "growth", "agree", "trend", "quadratic"}
+	figureKinds = []string{"runs", "compare", "groups", "quadratic", "oscillation"}
+	checkKinds  = []string{"edge", "peak", "growth", "agree", "trend", "quadratic", "oscillation"}
 )
 
 // Parse reads a preset file. Unknown keys, a missing name or claim, and
@@ -188,7 +201,8 @@ func (p *Preset) ScaleOf(full bool) Scale {
 	return p.Quick
 }
 
-// Specs expands the preset's grids at a scale into sweep specs, each grid
+// Specs expands the preset's grids at a scale into sweep specs (the scale's
+// settings, then the grid's own for that scale, over the grid's), each grid
 // checked by sweep.Parse with known (see there). Grids of one preset share
 // a sweep directory: their run ids differ as their settings do, and a run
 // two grids share is made once.
@@ -211,6 +225,14 @@ func (p *Preset) Specs(full bool, known func(string) bool) ([]sweep.Spec, error)
 		for k, v := range sc.Axes {
 			axes[k] = v
 			delete(base, k)
+		}
+		own := g.Quick
+		if full {
+			own = g.Full
+		}
+		for k, v := range own {
+			base[k] = v
+			delete(axes, k)
 		}
 		var buf bytes.Buffer
 		if err := toml.NewEncoder(&buf).Encode(map[string]any{"base": base, "axes": axes}); err != nil {

@@ -40,6 +40,8 @@ claim = "c"
 max_steps = 10
 [grid.axes]
 lr = [0.1, 0.2]
+[grid.full]
+seed = 3
 [full.axes]
 max_steps = [20, 30, 40]
 [full.base]
@@ -59,6 +61,12 @@ kind = "edge"
 	}
 	if v, _ := full[0].Value("lr"); v != "0.5" {
 		t.Errorf("full lr = %q, want 0.5", v)
+	}
+	if v, _ := full[0].Value("seed"); v != "3" {
+		t.Errorf("full seed = %q, want the grid's own full setting 3", v)
+	}
+	if _, ok := quick[0].Value("seed"); ok {
+		t.Error("the grid's full setting applies to quick too")
 	}
 	if _, err := Parse([]byte("name = \"x\"\nclaim = \"c\"\nbogus = 1\n")); err == nil || !strings.Contains(err.Error(), "bogus") {
 		t.Errorf("unknown key: err = %v", err)

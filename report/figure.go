@@ -233,9 +233,6 @@ func ParseFormats(list string) ([]string, error) {
 // made for its legend, and writes it to prefix.<format> for each format
 // ("png" or "svg"; none means "png"), returning the paths written.
 func saveColumn(panels []*panel, prefix string, formats []string) ([]string, error) {
-	if len(formats) == 0 {
-		formats = []string{"png"}
-	}
 	grid := make([][]*plot.Plot, len(panels))
 	for i, p := range panels {
 		makeLegendRoom(p)
@@ -243,20 +240,31 @@ func saveColumn(panels []*panel, prefix string, formats []string) ([]string, err
 	}
 	tiles := draw.Tiles{Rows: len(panels), Cols: 1, PadY: vg.Points(10), PadTop: vg.Points(4),
 		PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(10)}
+	return writeFigure(prefix, formats, figWidth, figHeight, func(dc draw.Canvas) {
+		for i, cs := range plot.Align(grid, tiles, dc) {
+			panels[i].Draw(cs[0])
+		}
+	})
+}
+
+// writeFigure renders a figure of size width × height with render and
+// writes it to prefix.<format> for each format ("png" or "svg"; none means
+// "png"), returning the paths written.
+func writeFigure(prefix string, formats []string, width, height vg.Length, render func(draw.Canvas)) ([]string, error) {
+	if len(formats) == 0 {
+		formats = []string{"png"}
+	}
 	formats, err := ParseFormats(strings.Join(formats, ","))
 	if err != nil {
 		return nil, fmt.Errorf("plotting %s: %w", prefix, err)
 	}
 	var paths []string
 	for _, f := range formats {
-		var c vg.CanvasWriterTo = vgsvg.New(figWidth, figHeight)
+		var c vg.CanvasWriterTo = vgsvg.New(width, height)
 		if f == "png" {
-			c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(pngDPI))}
+			c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(pngDPI))}
 		}
-		dc := draw.New(c)
-		for i, cs := range plot.Align(grid, tiles, dc) {
-			panels[i].Draw(cs[0])
-		}
+		render(draw.New(c))
 		path := prefix + "." + f
 		if err := atomicfile.Write(path, func(w io.Writer) error { _, err := c.WriteTo(w); return err }); err != nil {
 			return paths, err

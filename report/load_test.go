@@ -123,3 +123,40 @@ func write(dir, name, text string) {
 		panic(err)
 	}
 }
+
+func TestWindowsSplitEigProjByBase(t *testing.T) {
+	dir := writeRun(t, gdConfig(0.01), "step,train_loss,train_acc,test_loss,test_acc,elapsed_s,lr,threshold\n0,1,,,,0,0.01,200\n", "", nil)
+	eigproj := "step,base_step,proj1,proj2,rest\n" +
+		"0,0,0,0,0\n1,0,-1,0.5,0.1\n2,0,1,0.25,0.2\n3,0,-1,0,0.3\n" +
+		"4,4,0,0,0\n5,4,2,1,0.5\n"
+	if err := os.WriteFile(filepath.Join(dir, "eigproj.csv"), []byte(eigproj), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws := mustLoad(t, dir).Windows()
+	if len(ws) != 2 || ws[0].Base != 0 || ws[1].Base != 4 || len(ws[0].Proj) != 2 {
+		t.Fatalf("windows %+v, want bases 0 and 4 with two eigenvectors", ws)
+	}
+	if !reflect.DeepEqual(ws[0].Steps, []float64{0, 1, 2, 3}) || !reflect.DeepEqual(ws[1].Proj[1], []float64{0, 1}) ||
+		!reflect.DeepEqual(ws[0].Rest, []float64{0, 0.1, 0.2, 0.3}) {
+		t.Errorf("window rows %+v", ws)
+	}
+	c := ws[0].Centred(0) // mean −0.25
+	if !reflect.DeepEqual(c, []float64{0.25, -0.75, 1.25, -0.75}) {
+		t.Errorf("centred %v", c)
+	}
+	if f := SignFlips(c); f != 1 {
+		t.Errorf("sign flips of %v: %v, want 1", c, f)
+	}
+	if f := SignFlips(ws[0].Rest[1:]); f != 0 {
+		t.Errorf("sign flips of a positive series: %v", f)
+	}
+	if j := Jumpiness(c); j != 1 {
+		t.Errorf("jumpiness of an end-to-end swing %v: %v, want 1", c, j)
+	}
+	if j := Jumpiness(ws[0].Rest); math.Abs(j-1.0/3) > 1e-12 {
+		t.Errorf("jumpiness of a steady drift: %v, want 1/3", j)
+	}
+	if ws := mustLoad(t, writeRun(t, gdConfig(0.01), "step,train_loss,train_acc,test_loss,test_acc,elapsed_s,lr,threshold\n0,1,,,,0,0.01,200\n", "", nil)).Windows(); ws != nil {
+		t.Errorf("windows without eigproj.csv: %v", ws)
+	}
+}

@@ -37,12 +37,15 @@ type Run struct {
 	// is the random projection of θ at step r·iterate_freq (GD) or at time
 	// r·iterate_freq·tick (flow).
 	Iterates [][]float64
+	// EigProj is eigproj.csv (no rows when the file is absent). Columns: step
+	// (tick), base_step (base_tick), proj1…projK, rest; see Windows.
+	EigProj Table
 
 	clock clock // GD only: step → time
 }
 
 // Load reads the result directory dir: config.json and metrics.csv are
-// required, eigs.csv and iterates.npy optional. A last CSV line cut short by
+// required, eigs.csv, eigproj.csv and iterates.npy optional. A last CSV line cut short by
 // an interrupted run is ignored.
 func Load(dir string) (*Run, error) {
 	r := &Run{Dir: dir}
@@ -73,6 +76,16 @@ func Load(dir string) (*Run, error) {
 		return nil, fmt.Errorf("loading run: %w", err)
 	default:
 		if err := requireColumns(r.Eigs, ePath, r.timeColumns(key, "lambda1")...); err != nil {
+			return nil, err
+		}
+	}
+	pPath := filepath.Join(dir, "eigproj.csv")
+	switch r.EigProj, err = readTable(pPath); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("loading run: %w", err)
+	default:
+		if err := requireColumns(r.EigProj, pPath, key, "base_"+key, "proj1", "rest"); err != nil {
 			return nil, err
 		}
 	}

@@ -17,7 +17,7 @@ import (
 // shows its claim: the check's figures are computed by preset.Analyze from
 // the runs' own eigs.csv and metrics.csv (build tag slow: make test-slow).
 func TestPresetClaimsQuick(t *testing.T) {
-	for _, name := range []string{"fig1", "ce", "gd-vs-flow", "momentum", "lr-drop", "inverse-sharpness", "deeplinear", "quadratic"} {
+	for _, name := range []string{"fig1", "ce", "gd-vs-flow", "oscillation", "momentum", "lr-drop", "inverse-sharpness", "deeplinear", "quadratic"} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(os.Getenv("EOS_DATA"), "cifar-10-batches-bin")); name == "ce" && err != nil {
 				t.Skipf("ce needs CIFAR-10 under $EOS_DATA: %v", err)

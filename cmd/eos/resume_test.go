@@ -194,7 +194,7 @@ func runFiles(t *testing.T, dir string) map[string]string {
 // TestResumeIsBitwiseIdentical stops runs at random steps (a signal, then
 // kill -9 between checkpoints), resumes them, and checks that every file they
 // write equals an uninterrupted run's, elapsed times aside: GD with a step-size
-// drop, saved weights and eigenvectors; Polyak momentum with an adaptive step
+// drop, saved weights, eigenvectors and eigproj.csv; Polyak momentum with an adaptive step
 // size; gradient flow with time-based checkpoints.
 func TestResumeIsBitwiseIdentical(t *testing.T) {
 	if testing.Short() {
@@ -209,10 +209,10 @@ func TestResumeIsBitwiseIdentical(t *testing.T) {
 		status         int
 	}{
 		{"gd", "run", "gd/lr_0.25", []string{"--max-steps", "150", "--eig-freq", "10", "--iterate-freq", "3", "--save-freq", "50",
-			"--save-eigvecs", "--lr-drop", "60:0.5"}, []string{"--checkpoint-every", "20"}, 151, syscall.SIGTERM, exitTempFail},
+			"--save-eigvecs", "--eig-proj", "--lr-drop", "60:0.5"}, []string{"--checkpoint-every", "20"}, 151, syscall.SIGTERM, exitTempFail},
 		{"polyak", "run", "polyak/lr_0.25_beta_0.5", []string{"--opt", "polyak", "--beta", "0.5", "--max-steps", "150", "--eig-freq", "7",
 			"--iterate-freq", "2", "--lr-adaptive", "1.5"}, []string{"--checkpoint-every", "15"}, 151, syscall.SIGUSR1, exitTempFail},
-		{"flow", "flow", "flow/tick_0.5", []string{"--tick", "0.5", "--max-time", "20", "--eig-freq", "3", "--iterate-freq", "1"},
+		{"flow", "flow", "flow/tick_0.5", []string{"--tick", "0.5", "--max-time", "20", "--eig-freq", "3", "--iterate-freq", "1", "--eig-proj"},
 			[]string{"--checkpoint-minutes", "0.004"}, 41, syscall.SIGINT, exitInterrupt},
 	}
 	seed := uint64(time.Now().UnixNano())

@@ -51,6 +51,7 @@ func addConfigFlags(fs *flagSet, c *eos.Config, o *runOptions, isFlow bool) {
 	fs.Float64Var(&c.EigTol, "eig-tol", c.EigTol, "eigen-solver tolerance: residual ‖Hv−λv‖ ≤ tol·|λ|")
 	fs.StringVar(&c.EigWhich, "eig-which", c.EigWhich, "which eigenvalues: largest (algebraic), magnitude or smallest")
 	fs.BoolVar(&c.SaveEigvecs, "save-eigvecs", false, "save the eigenvectors of each measurement (eigvecs/*.safetensors)")
+	fs.BoolVar(&c.EigProj, "eig-proj", false, "write eigproj.csv: each step's displacement since the latest eigenvalue measurement along its eigenvectors, and the rest's length")
 	fs.IntVar(&c.NProj, "nproj", 0, "dimension of the random projection of the iterates (iterates.npy)")
 	fs.IntVar(&c.IterateFreq, "iterate-freq", 0, "project the iterates every N steps")
 	fs.StringVar(&c.Results, "results", c.Results, "root of the results tree ($EOS_RESULTS sets the default)")
