@@ -28,7 +28,7 @@ const (
 // every Gram–Schmidt coefficient is kept, so A·V = V·H holds with the recorded
 // H: the residual estimates ‖H·s − θ·s‖ (|β·s_m| plus rounding terms) are
 // checked cheaply each step, and at the end the residuals A·y − θ·y are
-// formed on the full vectors from the operator's recorded outputs, spending no
+// formed block by block from the operator's recorded outputs, spending no
 // operator application. The single start vector is the sum of the normalised
 // Start vectors (random without them): in our measurements this beat the
 // first Start vector alone (which can miss an eigenvalue), and it was far
