@@ -69,25 +69,11 @@ func Load(dir string) (*Run, error) {
 	if err := requireColumns(r.Metrics, mPath, r.timeColumns(key, "train_loss")...); err != nil {
 		return nil, err
 	}
-	ePath := filepath.Join(dir, "eigs.csv")
-	switch r.Eigs, err = readTable(ePath); {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return nil, fmt.Errorf("loading run: %w", err)
-	default:
-		if err := requireColumns(r.Eigs, ePath, r.timeColumns(key, "lambda1")...); err != nil {
-			return nil, err
-		}
+	if r.Eigs, err = readOptionalTable(filepath.Join(dir, "eigs.csv"), r.timeColumns(key, "lambda1")...); err != nil {
+		return nil, err
 	}
-	pPath := filepath.Join(dir, "eigproj.csv")
-	switch r.EigProj, err = readTable(pPath); {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
-		return nil, fmt.Errorf("loading run: %w", err)
-	default:
-		if err := requireColumns(r.EigProj, pPath, key, "base_"+key, "proj1", "rest"); err != nil {
-			return nil, err
-		}
+	if r.EigProj, err = readOptionalTable(filepath.Join(dir, "eigproj.csv"), key, "base_"+key, "proj1", "rest"); err != nil {
+		return nil, err
 	}
 	iPath := filepath.Join(dir, "iterates.npy")
 	switch shape, data, err := tensorfile.ReadNPY(iPath); {
@@ -114,6 +100,19 @@ func (r *Run) timeColumns(key string, extra ...string) []string {
 		return append([]string{key, "time"}, extra...)
 	}
 	return append([]string{key}, extra...)
+}
+
+// readOptionalTable reads the CSV file at path, which a run may not have
+// written (an empty Table then), and checks that it has the columns names.
+func readOptionalTable(path string, names ...string) (Table, error) {
+	t, err := readTable(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Table{}, nil
+	case err != nil:
+		return Table{}, fmt.Errorf("loading run: %w", err)
+	}
+	return t, requireColumns(t, path, names...)
 }
 
 // requireColumns checks that t, read from path, has every named column.
