@@ -1,11 +1,11 @@
 package eos
 
 import (
-	"math"
 	"path/filepath"
 	"strconv"
 
 	"github.com/edge-of-stability/eos/linalg"
+	"gonum.org/v1/gonum/floats"
 )
 
 // EigProjFile is the file of a run directory that --eig-proj writes.
@@ -81,20 +81,11 @@ func (s *session[T]) eigProject(i int, measured bool) error {
 	}
 	row := []string{strconv.Itoa(i), strconv.Itoa(p.baseStep)}
 	for _, u := range s.sharp.prev {
-		c := 0.0
-		for j, d := range p.disp {
-			c += d * u[j]
-		}
-		for j, uj := range u {
-			p.disp[j] -= c * uj
-		}
+		c := floats.Dot(p.disp, u)
+		floats.AddScaled(p.disp, -c, u)
 		row = append(row, num(c))
 	}
-	rest := 0.0
-	for _, d := range p.disp {
-		rest += d * d
-	}
-	return p.log.row(append(row, num(math.Sqrt(rest))))
+	return p.log.row(append(row, num(floats.Norm(p.disp, 2))))
 }
 
 // eigProjState adds the projection's state to a checkpoint.

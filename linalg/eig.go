@@ -195,9 +195,12 @@ func Extrapolate(older, latest [][]float64) {
 	}
 	used := make([]bool, len(older))
 	for _, y := range latest {
-		best, cos := -1, 0.0
+		best, cos, ny := -1, 0.0, norm2(y)
 		for j, x := range older {
-			if c := floats.Dot(x, y) / (norm2(x) * norm2(y)); !used[j] && (best < 0 || math.Abs(c) > math.Abs(cos)) {
+			if used[j] {
+				continue
+			}
+			if c := floats.Dot(x, y) / (norm2(x) * ny); best < 0 || math.Abs(c) > math.Abs(cos) {
 				best, cos = j, c
 			}
 		}
