@@ -54,7 +54,7 @@ var (
 	standardize64 = newOp[Standardize[float64]]("standardize (uint8 → float64)")
 	vec32         = newOp[VecOps[float32]]("axpy/dot/scale (float32)")
 	vec64         = newOp[VecOps[float64]]("axpy/dot/scale (float64)")
-	operations    = []operation{sgemm, dgemm, standardize32, standardize64, vec32, vec64, tanh32op}
+	operations    = []operation{sgemm, dgemm, standardize32, standardize64, vec32, vec64, tanh32op, relu32op, maxPool32op}
 
 	// selectMu serialises Select; supported caches each level's support
 	// from the last detection.

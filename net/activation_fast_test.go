@@ -44,9 +44,10 @@ func TestFastTanh32MatchesActivation(t *testing.T) {
 	}
 }
 
-// TestReLU32 checks the branch-free float32 ReLU against the element
-// function on special values and random ones.
-func TestReLU32(t *testing.T) {
+// TestFastReLU32MatchesActivation checks the float32 ReLU slice kernel the
+// network uses against the element function on special values and random
+// ones, bit for bit (the kernels of every level are tested in package asm).
+func TestFastReLU32MatchesActivation(t *testing.T) {
 	xs := []float32{0, float32(math.Copysign(0, -1)), 1, -1, float32(math.Inf(1)), float32(math.Inf(-1)),
 		float32(math.NaN()), -float32(math.NaN()), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
 		math.MaxFloat32, -math.MaxFloat32}
@@ -54,12 +55,12 @@ func TestReLU32(t *testing.T) {
 		xs = append(xs, float32(math.Sin(float64(i))*math.Exp(float64(i%40-20))))
 	}
 	z, d1 := slices.Clone(xs), make([]float32, len(xs))
-	relu32(z, d1)
+	fastActivations32[actReLU](z, d1, nil)
 	for i, x := range xs {
 		f, g, _ := activations[actReLU](float64(x))
 		if math.Float32bits(z[i]) != math.Float32bits(float32(f)) && !(math.IsNaN(f) && z[i] != z[i]) ||
 			math.Float32bits(d1[i]) != math.Float32bits(float32(g)) && !(math.IsNaN(g) && d1[i] != d1[i]) {
-			t.Errorf("relu32(%v) = %v, %v; element function %v, %v", x, z[i], d1[i], f, g)
+			t.Errorf("relu(%v) = %v, %v; element function %v, %v", x, z[i], d1[i], f, g)
 		}
 	}
 }

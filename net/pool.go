@@ -1,8 +1,9 @@
 package net
 
 import (
-	"math"
 	"math/rand/v2"
+
+	"github.com/edge-of-stability/eos/asm"
 
 	"github.com/edge-of-stability/eos/linalg"
 )
@@ -91,8 +92,10 @@ func (l *pool2d[T]) apply(x []T, rows int, y []T, idx []int32) {
 	}
 }
 
-// maxPool2x2 is apply's max pooling of one example over 2×2 windows. The
-// float32 loop is branch-free (see poolKey32); float64 takes the general one.
+// maxPool2x2 is apply's max pooling of one example over 2×2 windows: the
+// float32 kernel asm selected (one call for the whole example when every
+// channel's rows pair up, else one per channel), the general loop for
+// float64.
 func maxPool2x2[T linalg.Float](x []T, in, out Shape, y []T, idx []int32) {
 	x32, ok := any(x).([]float32)
 	if !ok {
@@ -100,23 +103,14 @@ func maxPool2x2[T linalg.Float](x []T, in, out Shape, y []T, idx []int32) {
 		return
 	}
 	y32 := any(y).([]float32)
+	pool := asm.MaxPool2x2Kernel()
+	if in.H == 2*out.H {
+		pool(x32, in.W, y32, idx, out.W, out.C*out.H, 0)
+		return
+	}
+	plane, opl := in.H*in.W, out.H*out.W
 	for c := range out.C {
-		for oh := range out.H {
-			at0 := (c*in.H + 2*oh) * in.W
-			r0, r1 := x32[at0:at0+2*out.W], x32[at0+in.W:at0+in.W+2*out.W]
-			o0 := (c*out.H + oh) * out.W
-			ys, is := y32[o0:o0+out.W], idx[o0:o0+out.W]
-			w := int32(in.W)
-			for ow := range ys {
-				j := 2 * ow
-				v0, v1, v2, v3 := r0[j], r0[j+1], r1[j], r1[j+1]
-				best, bits, off := poolKey32(v0, 0), int32(math.Float32bits(v0)), int32(0)
-				best, bits, off = poolTake(best, bits, off, poolKey32(v1, 1), int32(math.Float32bits(v1)), 1)
-				best, bits, off = poolTake(best, bits, off, poolKey32(v2, 2), int32(math.Float32bits(v2)), w)
-				_, bits, off = poolTake(best, bits, off, poolKey32(v3, 3), int32(math.Float32bits(v3)), w+1)
-				ys[ow], is[ow] = math.Float32frombits(uint32(bits)), int32(at0+j)+off
-			}
-		}
+		pool(x32[c*plane:(c+1)*plane], in.W, y32[c*opl:(c+1)*opl], idx[c*opl:(c+1)*opl], out.W, out.H, c*plane)
 	}
 }
 
@@ -144,28 +138,6 @@ func maxPoolRows[T linalg.Float](x []T, in, out Shape, y []T, idx []int32) {
 			}
 		}
 	}
-}
-
-// poolKey32 maps v, the pos-th element of a window, to an int32 whose signed
-// order is the order max pooling chooses by: the float order with -0 equal
-// to +0 for numbers, and above every number for NaN, later NaNs higher (the
-// last NaN wins, as PyTorch's). Window elements are taken when their key is
-// strictly greater, so the first of equal largest numbers wins.
-func poolKey32(v float32, pos int32) int32 {
-	b := int32(math.Float32bits(v))
-	a := b & 0x7fffffff
-	b &^= (a - 1) >> 31 // ±0 → +0
-	k := b ^ (b>>31)&0x7fffffff
-	nan := (0x7f800000 - a) >> 31
-	return k&^nan | (0x7ffffff0+pos)&nan
-}
-
-// poolTake returns the key, value bits and offset of the candidate (k, bits,
-// off) when its key is greater than best's, and best's otherwise, without
-// branches.
-func poolTake(best, bestBits, bestOff, k, bits, off int32) (int32, int32, int32) {
-	m := int32((int64(best) - int64(k)) >> 63)
-	return best ^ (best^k)&m, bestBits ^ (bestBits^bits)&m, bestOff ^ (bestOff^off)&m
 }
 
 // spread writes into dx the transpose of the pooling applied to dy (using the

@@ -38,6 +38,8 @@ var files = map[string]func(*build.Context){
 	"pack":        emitPack,
 	"standardize": emitStandardize,
 	"tanh":        emitTanh,
+	"relu":        emitReLU,
+	"maxpool":     emitMaxPool,
 	"vec":         emitVec,
 	"peak":        emitPeak,
 }

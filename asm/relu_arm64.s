@@ -1,0 +1,40 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func reluNEON(z, d1 *float32, n int)
+//
+// reluNEON computes, for n a positive multiple of 4, what reluGo32 does:
+//
+//	for i := 0; i < n; i++ {
+//		switch x := z[i]; {
+//		case x > 0:
+//			d1[i] = 1
+//		case x != x: // NaN stays, σ' = NaN
+//			d1[i] = x
+//		default:
+//			z[i], d1[i] = 0, 0
+//		}
+//	}
+//
+// V3 is the mask x > 0, V4 the mask x == x (false for NaN), V16 holds 1.
+TEXT ·reluNEON(SB), NOSPLIT, $0-24
+	MOVD  z+0(FP), R0
+	MOVD  d1+8(FP), R1
+	MOVD  n+16(FP), R2
+	MOVW  $0x3f800000, R3
+	VDUP  R3, V16.S4
+
+reluNEON_loop:
+	VLD1  (R0), [V0.S4]
+	WORD  $0x4ea0c803                // FCMGT V3.4S, V0.4S, #0.0
+	WORD  $0x4e20e404                // FCMEQ V4.4S, V0.4S, V0.4S
+	VAND  V0.B16, V3.B16, V5.B16     // x where x > 0, else +0
+	VBIF  V4.B16, V0.B16, V5.B16     // x where NaN
+	VST1.P [V5.S4], 16(R0)
+	VAND  V16.B16, V3.B16, V6.B16    // 1 where x > 0, else +0
+	VBIF  V4.B16, V0.B16, V6.B16     // x where NaN
+	VST1.P [V6.S4], 16(R1)
+	SUBS  $4, R2, R2
+	BNE   reluNEON_loop
+	RET
