@@ -20,15 +20,17 @@ const (
 	maxNC        = 8192
 )
 
-// chooseBlocks sizes the blocks from the cache sizes cpuid reports: a KC×NR
-// panel of B fills about two thirds of L1d, an MC×KC block of A about half of
-// L2 and a KC×NC block of B about half of L3. Each dimension is then split
-// into near-equal blocks so that no thin remainder block is left. Only KC
-// changes results; it depends on the shape and kernel alone.
+// chooseBlocks sizes the blocks: a KC×NR panel of B fills about two thirds
+// of an L1d of kcCache bytes, an MC×KC block of A about half of the L2 and a
+// KC×NC block of B about half of the L3 that cpuid reports. Each dimension
+// is then split into near-equal blocks so that no thin remainder block is
+// left. Only KC changes results; it depends on the shape and kernel alone,
+// not on the machine, so that a run gives the same bits on every CPU of a
+// kernel level.
 func chooseBlocks[E asm.Elem](mr, nr, m, n, k int) blocks {
-	l1, l2, l3 := cacheSizes()
+	_, l2, l3 := cacheSizes()
 	size := int(unsafe.Sizeof(E(0)))
-	kcMax := max(minKC, min(maxKC, l1*2/3/(nr*size)))
+	kcMax := max(minKC, min(maxKC, kcCache*2/3/(nr*size)))
 	kc := ceilDiv(k, ceilDiv(k, kcMax))
 	mcMax := max(mr, min(maxMC, l2/2/(kc*size))/mr*mr)
 	mc := roundUp(ceilDiv(m, ceilDiv(m, mcMax)), mr)
@@ -39,6 +41,12 @@ func chooseBlocks[E asm.Elem](mr, nr, m, n, k int) blocks {
 
 // cacheSizes reports the L1d, L2 and L3 sizes the blocking is fitted to.
 var cacheSizes = asm.CacheSizes
+
+// kcCache is the L1d size KC is fitted to: fixed (the smallest L1d of the
+// x86-64 and arm64 cores eos targets) rather than detected, since KC sets the
+// order in which a GEMM sums and so the bits of its results. Detected sizes
+// made the same run differ between a 48 KiB and a 32 KiB L1d.
+var kcCache = 32 << 10
 
 // bufferAlign is the alignment, in bytes, of packing buffers.
 const bufferAlign = 64

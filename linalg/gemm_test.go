@@ -309,9 +309,10 @@ func TestAllImplementations64(t *testing.T) { testAllImplementations(t, asm.Dgem
 // withTinyCaches makes the blocking believe in tiny caches, so that moderate
 // shapes cross every KC, MC and NC block boundary.
 func withTinyCaches(t *testing.T) {
-	saved := cacheSizes
+	saved, savedKC := cacheSizes, kcCache
 	cacheSizes = func() (int, int, int) { return 2 << 10, 16 << 10, 64 << 10 }
-	t.Cleanup(func() { cacheSizes = saved })
+	kcCache = 2 << 10
+	t.Cleanup(func() { cacheSizes, kcCache = saved, savedKC })
 }
 
 // odd shapes: single elements, k = 1, thin and wide, and sizes crossing block
