@@ -7,18 +7,19 @@ import (
 )
 
 // conv2d is nn.Conv2d (square k×k kernel, stride, zero padding, groups 1),
-// optionally followed by a pointwise activation. A group of examples is
-// convolved by one GEMM over their im2col matrices side by side:
-// Z (C_out × g·P) = c·W (C_out × C_in·k·k) · col (C_in·k·k × g·P), P the
-// output pixels of one example, c the NTK factor, g chosen so that each GEMM
-// is about groupColumns wide; Z's columns are then moved to each example's
-// C_out×P output and finished (bias, activation) there.
+// optionally followed by a pointwise activation. A group of examples' im2col
+// matrices is built side by side, col (C_in·k·k × g·P), P the output pixels
+// of one example, g chosen so that col is about groupColumns wide; then each
+// example is one GEMM over its columns straight into its C_out×P output,
+// Z = c·W (C_out × C_in·k·k) · col_i, c the NTK factor, finished (bias,
+// activation) in the GEMM's epilogue.
 type conv2d[T linalg.Float] struct {
 	affine
 	inShape, outShape Shape
 	k, stride, pad    int
-	group             int // examples per GEMM
+	group             int // examples per im2col matrix
 	act               actKernel
+	ones              []T // P ones: the bias gradient sums rows as dot products
 }
 
 // groupColumns is the GEMM width a group of examples aims at.
@@ -34,6 +35,10 @@ func newConv2d[T linalg.Float](in Shape, outs, k, stride, pad int, bias bool, ac
 	}
 	l.act = kernelOf(act)
 	l.group = max(1, groupColumns/l.pixels())
+	l.ones = make([]T, l.pixels())
+	for i := range l.ones {
+		l.ones[i] = 1
+	}
 	l.place(off, bias, ntk)
 	return l
 }
@@ -50,25 +55,19 @@ func (l *conv2d[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 // pixels is the number of output positions P of one example.
 func (l *conv2d[T]) pixels() int { return l.outShape.H * l.outShape.W }
 
-// scratch: the group's patch matrix and its gradient, three C_out × g·P
-// products (the forward pass's output, σ' and σ″), and one standardised
-// example for pixel input.
+// scratch: the group's patch matrix, one example's patch gradient, and one
+// standardised example for pixel input.
 func (l *conv2d[T]) scratch(int) int {
-	n := l.group * l.pixels()
-	return 2*l.fanIn*n + 3*l.outs*n + l.inShape.Size()
+	return l.fanIn*(l.group+1)*l.pixels() + l.inShape.Size()
 }
 
-// buffers splits the worker scratch into col, dcol, three products and the
-// example buffer.
-func (l *conv2d[T]) buffers(e *env[T]) (col, dcol, z1, z2, z3, ex []T) {
-	n := l.group * l.pixels()
+// buffers splits the worker scratch into col, dcol and the example buffer.
+func (l *conv2d[T]) buffers(e *env[T]) (col, dcol, ex []T) {
+	n, p := l.group*l.pixels(), l.pixels()
 	s := e.scratch
 	col, s = s[:l.fanIn*n], s[l.fanIn*n:]
-	dcol, s = s[:l.fanIn*n], s[l.fanIn*n:]
-	z1, s = s[:l.outs*n], s[l.outs*n:]
-	z2, s = s[:l.outs*n], s[l.outs*n:]
-	z3, s = s[:l.outs*n], s[l.outs*n:]
-	return col, dcol, z1, z2, z3, s[:l.inShape.Size()]
+	dcol, s = s[:l.fanIn*p], s[l.fanIn*p:]
+	return col, dcol, s[:l.inShape.Size()]
 }
 
 // example is input example i of x as floats (pixels standardised into buf).
@@ -90,28 +89,6 @@ func (l *conv2d[T]) groupCols(col []T, x operand[T], lo, g int, buf []T) {
 	p := l.pixels()
 	for i := range g {
 		l.im2col(col[i*p:], g*p, l.example(x, lo+i, buf))
-	}
-}
-
-// gather copies examples [lo, lo+g) of m (each C_out×P) into z as the
-// C_out × g·P matrix of their channels side by side; scatter is its inverse.
-func (l *conv2d[T]) gather(z, m []T, lo, g int) {
-	p, size := l.pixels(), l.outShape.Size()
-	for i := range g {
-		e := m[(lo+i)*size : (lo+i+1)*size]
-		for c := range l.outs {
-			copy(z[c*g*p+i*p:c*g*p+(i+1)*p], e[c*p:(c+1)*p])
-		}
-	}
-}
-
-func (l *conv2d[T]) scatter(m, z []T, lo, g int) {
-	p, size := l.pixels(), l.outShape.Size()
-	for i := range g {
-		e := m[(lo+i)*size : (lo+i+1)*size]
-		for c := range l.outs {
-			copy(e[c*p:(c+1)*p], z[c*g*p+i*p:c*g*p+(i+1)*p])
-		}
 	}
 }
 
@@ -312,13 +289,11 @@ func fillChannels[T linalg.Float](z, b []T, n int) T {
 }
 
 // addChannelSums adds the row sums of the len(sum) × n matrix m into sum,
-// or writes them there when overwrite is set.
-func addChannelSums[T linalg.Float](sum, m []T, n int, overwrite bool) {
+// or writes them there when overwrite is set, each summed as a dot product
+// with ones (n ≤ len(ones)).
+func addChannelSums[T linalg.Float](sum, m, ones []T, n int, overwrite bool) {
 	for c := range sum {
-		var t T
-		for _, v := range m[c*n : (c+1)*n] {
-			t += v
-		}
+		t := linalg.Dot(m[c*n:(c+1)*n], ones[:n])
 		if overwrite {
 			sum[c] = t
 		} else {
@@ -327,105 +302,116 @@ func addChannelSums[T linalg.Float](sum, m []T, n int, overwrite bool) {
 	}
 }
 
-// addGrad adds the weight and bias gradient of a group for output errors z
-// (C_out × n) and patches col (K × n) into out (writes it when overwrite).
-func (l *conv2d[T]) addGrad(e *env[T], out, z, col []T, n int, overwrite bool) {
-	beta := T(1)
-	if overwrite {
-		beta = 0
-	}
-	e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, n, T(l.scale), z, n, col, n, beta, weightOf(&l.affine, out), l.fanIn, nil)
-	if b := biasOf(&l.affine, out); b != nil {
-		addChannelSums(b, z, n, overwrite)
+// example is example i's C_out × P block of the slab buffer m.
+func (l *conv2d[T]) exampleOf(m []T, i int) []T {
+	size := l.outShape.Size()
+	return m[i*size : (i+1)*size]
+}
+
+// addGrad adds the weight and bias gradient of examples [lo, lo+g) for
+// output errors dz (the slab buffer, each example C_out × P) and patches col
+// (K × g·P, the group's im2col) into out, writing it instead when overwrite.
+func (l *conv2d[T]) addGrad(e *env[T], out, dz, col []T, lo, g int, overwrite bool) {
+	p := l.pixels()
+	w, b := weightOf(&l.affine, out), biasOf(&l.affine, out)
+	for i := range g {
+		beta := T(1)
+		if overwrite && i == 0 {
+			beta = 0
+		}
+		z := l.exampleOf(dz, lo+i)
+		e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, p, T(l.scale), z, p, col[i*p:], g*p, beta, w, l.fanIn, nil)
+		if b != nil {
+			addChannelSums(b, z, l.ones, p, beta == 0)
+		}
 	}
 }
 
 // inputGrad writes into examples [lo, lo+g) of dx the input gradient
-// col2im(c·Wᵀ·z + c·w2ᵀ·z2) (the second term only when w2 is not nil),
-// handing each finished example to fin when it is not nil.
-func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, z, w2, z2, dcol []T, fin linalg.Epilogue) {
+// col2im(c·Wᵀ·dz + c·w2ᵀ·dz2) (the second term only when w2 is not nil; dz,
+// dz2 slab buffers), handing each finished example to fin when it is not
+// nil. Each example's patch gradient is formed in dcol (K × P) and added
+// back while it is in cache.
+func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, dz, w2, dz2, dcol []T, fin linalg.Epilogue) {
 	p, in := l.pixels(), l.inShape.Size()
-	n := g * p
 	scale := T(l.scale)
-	e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, n, l.outs, scale, w, l.fanIn, z, n, 0, dcol, n, nil)
-	if w2 != nil {
-		e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, n, l.outs, scale, w2, l.fanIn, z2, n, 1, dcol, n, nil)
-	}
-	for i := range g {
-		ex := dx[(lo+i)*in : (lo+i+1)*in]
+	for i := lo; i < lo+g; i++ {
+		e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, p, l.outs, scale, w, l.fanIn, l.exampleOf(dz, i), p, 0, dcol, p, nil)
+		if w2 != nil {
+			e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, p, l.outs, scale, w2, l.fanIn, l.exampleOf(dz2, i), p, 1, dcol, p, nil)
+		}
+		ex := dx[i*in : (i+1)*in]
 		clear(ex)
-		l.col2im(ex, dcol[i*p:], n)
+		l.col2im(ex, dcol, p)
 		if fin != nil {
-			fin.Finish(lo+i, 1, 0, in)
+			fin.Finish(i, 1, 0, in)
 		}
 	}
 }
 
-// forward finishes each group's product (bias, activation, σ', σ″) in the
-// group's buffers, while they are in cache, then moves it to the examples.
+// forward convolves each group's patches example by example straight into
+// the slab, finishing each product (bias, activation, σ', σ″) block by block
+// while it is in cache.
 func (l *conv2d[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], second bool) {
-	col, _, z, d1, d2, buf := l.buffers(e)
+	col, _, buf := l.buffers(e)
 	p := l.pixels()
 	f := &s.fin
+	w, bias := weightOf(&l.affine, theta), biasOf(&l.affine, theta)
 	l.groups(rows, func(lo, g int) {
-		n := g * p
 		l.groupCols(col, x, lo, g, buf)
-		*f = layerFinisher[T]{kind: finishForward, z: z, ld: n, bias: biasOf(&l.affine, theta), biasRows: true, act: l.act}
-		if l.act.f != nil {
-			f.d1 = d1
-			if second {
-				f.d2 = d2
+		for i := range g {
+			z := l.exampleOf(s.act, lo+i)
+			*f = layerFinisher[T]{kind: finishForward, z: z, ld: p, bias: bias, biasRows: true, act: l.act}
+			if l.act.f != nil {
+				f.d1 = l.exampleOf(s.d1, lo+i)
+				if second {
+					f.d2 = l.exampleOf(s.d2, lo+i)
+				}
 			}
-		}
-		e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, T(l.scale), weightOf(&l.affine, theta), l.fanIn, col, n, 0, z, n, f)
-		l.scatter(s.act, z, lo, g)
-		if l.act.f != nil {
-			l.scatter(s.d1, d1, lo, g)
-			if second {
-				l.scatter(s.d2, d2, lo, g)
-			}
+			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, T(l.scale), w, l.fanIn, col[i*p:], g*p, 0, z, p, f)
 		}
 	})
 	*f = layerFinisher[T]{}
 }
 
 func (l *conv2d[T]) backward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], grad []T, first bool, dx []T, fin linalg.Epilogue) {
-	col, dcol, z, _, _, buf := l.buffers(e)
-	p := l.pixels()
+	col, dcol, buf := l.buffers(e)
 	l.groups(rows, func(lo, g int) {
-		l.gather(z, s.dz, lo, g)
 		if grad != nil {
 			l.groupCols(col, x, lo, g, buf)
-			l.addGrad(e, grad, z, col, g*p, first && lo == 0)
+			l.addGrad(e, grad, s.dz, col, lo, g, first && lo == 0)
 		}
 		if dx != nil {
-			l.inputGrad(e, dx, lo, g, weightOf(&l.affine, theta), z, nil, nil, dcol, fin)
+			l.inputGrad(e, dx, lo, g, weightOf(&l.affine, theta), s.dz, nil, nil, dcol, fin)
 		}
 	})
 }
 
 // rForward: R{z} = c·(V∗x + W∗R{x}) + R{b}, R{a} = σ'(z)·R{z}.
 func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T]) {
-	col, _, z, _, _, buf := l.buffers(e)
-	p, size := l.pixels(), l.outShape.Size()
+	col, _, buf := l.buffers(e)
+	p := l.pixels()
 	scale := T(l.scale)
 	f := &s.fin
 	l.groups(rows, func(lo, g int) {
 		n := g * p
-		beta := fillChannels(z, biasOf(&l.affine, v), n)
 		l.groupCols(col, x, lo, g, buf)
-		e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, scale, weightOf(&l.affine, v), l.fanIn, col, n, beta, z, n, nil)
+		for i := range g {
+			z := l.exampleOf(r.rz, lo+i)
+			beta := fillChannels(z, biasOf(&l.affine, v), p)
+			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, scale, weightOf(&l.affine, v), l.fanIn, col[i*p:], n, beta, z, p, nil)
+		}
 		if rx != nil {
 			l.groupCols(col, operand[T]{x: rx}, lo, g, buf)
-			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, scale, weightOf(&l.affine, theta), l.fanIn, col, n, 1, z, n, nil)
+			for i := range g {
+				e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, scale, weightOf(&l.affine, theta), l.fanIn, col[i*p:], n, 1, l.exampleOf(r.rz, lo+i), p, nil)
+			}
 		}
-		l.scatter(r.rz, z, lo, g)
 		if l.act.f == nil {
 			return
 		}
 		for i := lo; i < lo+g; i++ {
-			a, b := i*size, (i+1)*size
-			*f = layerFinisher[T]{kind: finishRForward, z: r.rz[a:b], d1: s.d1[a:b], out: r.ra[a:b], ld: p}
+			*f = layerFinisher[T]{kind: finishRForward, z: l.exampleOf(r.rz, i), d1: l.exampleOf(s.d1, i), out: l.exampleOf(r.ra, i), ld: p}
 			f.Finish(0, l.outs, 0, p)
 		}
 	})
@@ -435,20 +421,19 @@ func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows
 // rBackward: R{dW} = c·(R{dz}·col(x)ᵀ + dz·col(R{x})ᵀ), R{db} = Σ R{dz},
 // R{dx} = col2im(c·(Wᵀ·R{dz} + Vᵀ·dz)).
 func (l *conv2d[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T], hv []T, first bool, rdx []T, fin linalg.Epilogue) {
-	col, dcol, rz, z, _, buf := l.buffers(e)
+	col, dcol, buf := l.buffers(e)
 	p := l.pixels()
 	l.groups(rows, func(lo, g int) {
-		n := g * p
-		l.gather(rz, r.rdz, lo, g)
-		l.gather(z, s.dz, lo, g)
 		l.groupCols(col, x, lo, g, buf)
-		l.addGrad(e, hv, rz, col, n, first && lo == 0)
+		l.addGrad(e, hv, r.rdz, col, lo, g, first && lo == 0)
 		if rx != nil {
 			l.groupCols(col, operand[T]{x: rx}, lo, g, buf)
-			e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, n, T(l.scale), z, n, col, n, 1, weightOf(&l.affine, hv), l.fanIn, nil)
+			for i := range g {
+				e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, p, T(l.scale), l.exampleOf(s.dz, lo+i), p, col[i*p:], g*p, 1, weightOf(&l.affine, hv), l.fanIn, nil)
+			}
 		}
 		if rdx != nil {
-			l.inputGrad(e, rdx, lo, g, weightOf(&l.affine, theta), rz, weightOf(&l.affine, v), z, dcol, fin)
+			l.inputGrad(e, rdx, lo, g, weightOf(&l.affine, theta), r.rdz, weightOf(&l.affine, v), s.dz, dcol, fin)
 		}
 	})
 }
