@@ -16,10 +16,10 @@ var (
 // of 16, without d2.
 //
 //go:noescape
-func reluAVX512(z, d1 *float32, n int)
+func reluAVX512(z, d1 *float32, n int, bias float32)
 
 // reluAVX2 computes reluGo32's loop on n elements, n a positive multiple of
 // 8, without d2.
 //
 //go:noescape
-func reluAVX2(z, d1 *float32, n int)
+func reluAVX2(z, d1 *float32, n int, bias float32)

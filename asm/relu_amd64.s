@@ -7,31 +7,33 @@
 DATA reluOne<>+0(SB)/4, $0x3f800000
 GLOBL reluOne<>(SB), RODATA|NOPTR, $4
 
-// func reluAVX2(z *float32, d1 *float32, n int)
+// func reluAVX2(z *float32, d1 *float32, n int, bias float32)
 // Requires: AVX
 //
 // reluAVX2 computes, for n a positive multiple of 8, what reluGo32 does:
 //
 //	for i := 0; i < n; i++ {
-//		switch x := z[i]; {
+//		switch x := z[i] + bias; {
 //		case x > 0:
 //			d1[i] = 1
 //		case x != x: // NaN stays, σ' = NaN
 //			d1[i] = x
 //		default:
-//			z[i], d1[i] = 0, 0
+//			x, d1[i] = 0, 0
 //		}
+//		z[i] = x
 //	}
-TEXT ·reluAVX2(SB), NOSPLIT, $0-24
+TEXT ·reluAVX2(SB), NOSPLIT, $0-28
 	MOVQ         z+0(FP), DI
 	MOVQ         d1+8(FP), SI
 	MOVQ         n+16(FP), CX
 	VBROADCASTSS reluOne<>+0(SB), Y2
+	VBROADCASTSS bias+24(FP), Y6
 	VXORPS       Y1, Y1, Y1
 	XORQ         AX, AX
 
 reluAVX2_loop:
-	VMOVUPS (DI)(AX*4), Y0
+	VADDPS (DI)(AX*4), Y6, Y0
 
 	// 3: x > 0, 4: x is NaN, 5 = x where either, else +0
 	VCMPPS    $0x1e, Y1, Y0, Y3
@@ -48,31 +50,33 @@ reluAVX2_loop:
 	VZEROUPPER
 	RET
 
-// func reluAVX512(z *float32, d1 *float32, n int)
+// func reluAVX512(z *float32, d1 *float32, n int, bias float32)
 // Requires: AVX, AVX512F
 //
 // reluAVX512 computes, for n a positive multiple of 16, what reluGo32 does:
 //
 //	for i := 0; i < n; i++ {
-//		switch x := z[i]; {
+//		switch x := z[i] + bias; {
 //		case x > 0:
 //			d1[i] = 1
 //		case x != x: // NaN stays, σ' = NaN
 //			d1[i] = x
 //		default:
-//			z[i], d1[i] = 0, 0
+//			x, d1[i] = 0, 0
 //		}
+//		z[i] = x
 //	}
-TEXT ·reluAVX512(SB), NOSPLIT, $0-24
+TEXT ·reluAVX512(SB), NOSPLIT, $0-28
 	MOVQ         z+0(FP), DI
 	MOVQ         d1+8(FP), SI
 	MOVQ         n+16(FP), CX
 	VBROADCASTSS reluOne<>+0(SB), Z2
+	VBROADCASTSS bias+24(FP), Z6
 	VPXORD       Z1, Z1, Z1
 	XORQ         AX, AX
 
 reluAVX512_loop:
-	VMOVUPS (DI)(AX*4), Z0
+	VADDPS (DI)(AX*4), Z6, Z0
 
 	// K1: x > 0, K2: x is NaN, K3: either (x stays)
 	VCMPPS    $0x1e, Z1, Z0, K1

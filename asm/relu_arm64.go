@@ -8,4 +8,4 @@ var _ = relu32op.register("neon", simdReLU(4, reluNEON))
 // 4, without d2.
 //
 //go:noescape
-func reluNEON(z, d1 *float32, n int)
+func reluNEON(z, d1 *float32, n int, bias float32)

@@ -9,17 +9,17 @@ const maxReLUWidth = 16
 // positive multiple of width, into an Activation32: the whole vectors in
 // place, the tail through a buffer on the stack, so that no lane reads or
 // writes past the slices; d2, when not nil, is zeroed.
-func simdReLU(width int, kern func(z, d1 *float32, n int)) Activation32 {
-	return func(z, d1, d2 []float32) {
+func simdReLU(width int, kern func(z, d1 *float32, n int, bias float32)) BiasActivation32 {
+	return func(z, d1, d2 []float32, bias float32) {
 		n := len(z)
 		d1 = d1[:n]
 		if body := n - n%width; body > 0 {
-			kern(&z[0], &d1[0], body)
+			kern(&z[0], &d1[0], body, bias)
 		}
 		if tail := n % width; tail > 0 {
 			var bz, b1 [maxReLUWidth]float32
 			copy(bz[:], z[n-tail:])
-			kern(&bz[0], &b1[0], width)
+			kern(&bz[0], &b1[0], width, bias)
 			copy(z[n-tail:], bz[:tail])
 			copy(d1[n-tail:], b1[:tail])
 		}

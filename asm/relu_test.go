@@ -21,34 +21,40 @@ func reluInputs() []float32 {
 	return xs
 }
 
+// reluBiases are the biases the ReLU kernels are tested with.
+var reluBiases = []float32{0, 0.75, -1.5, float32(math.Inf(1))}
+
 // TestReLU32Reference checks reluGo32 bit for bit against ReLU written with
-// branches: max(x, 0) as +0 at or below zero, σ' = 1 above zero and +0 at or
-// below it, a NaN kept with σ' = that NaN, and d2 zeroed.
+// branches on x = z + bias: max(x, 0) as +0 at or below zero, σ' = 1 above
+// zero and +0 at or below it, a NaN kept with σ' = that NaN, and d2 zeroed.
 func TestReLU32Reference(t *testing.T) {
 	xs := reluInputs()
-	z, d1, d2 := slices.Clone(xs), make([]float32, len(xs)), make([]float32, len(xs))
-	for i := range d2 {
-		d2[i] = 7
-	}
-	reluGo32(z, d1, d2)
-	for i, x := range xs {
-		wz, wd := x, x
-		switch {
-		case x > 0:
-			wd = 1
-		case x == x:
-			wz, wd = 0, 0
+	for _, bias := range reluBiases {
+		z, d1, d2 := slices.Clone(xs), make([]float32, len(xs)), make([]float32, len(xs))
+		for i := range d2 {
+			d2[i] = 7
 		}
-		if math.Float32bits(z[i]) != math.Float32bits(wz) || math.Float32bits(d1[i]) != math.Float32bits(wd) || d2[i] != 0 {
-			t.Errorf("relu(%v) = %v, %v, %v; want %v, %v, 0", x, z[i], d1[i], d2[i], wz, wd)
+		reluGo32(z, d1, d2, bias)
+		for i, x := range xs {
+			x += bias
+			wz, wd := x, x
+			switch {
+			case x > 0:
+				wd = 1
+			case x == x:
+				wz, wd = 0, 0
+			}
+			if math.Float32bits(z[i]) != math.Float32bits(wz) || math.Float32bits(d1[i]) != math.Float32bits(wd) || d2[i] != 0 {
+				t.Errorf("relu(%v) = %v, %v, %v; want %v, %v, 0", x, z[i], d1[i], d2[i], wz, wd)
+			}
 		}
 	}
 }
 
 // TestReLU32Levels runs every supported level's kernel against reluGo32, bit
 // for bit, on every length up to 40 (so each vector width's tail is taken)
-// and on the whole input set, with and without d2, checking that no element
-// past the slices is written.
+// and on the whole input set, with and without d2 and with each bias,
+// checking that no element past the slices is written.
 func TestReLU32Levels(t *testing.T) {
 	xs := reluInputs()
 	for level, kern := range ReLU32Kernels() {
@@ -56,7 +62,8 @@ func TestReLU32Levels(t *testing.T) {
 			if n > 40 && n != len(xs) {
 				continue
 			}
-			for _, withD2 := range []bool{false, true} {
+			for k, withD2 := range []bool{false, true} {
+				bias := reluBiases[(n+k)%len(reluBiases)]
 				const guard = 5
 				z := append(slices.Clone(xs[len(xs)-n:]), make([]float32, guard)...)
 				d1 := make([]float32, n+guard)
@@ -72,11 +79,11 @@ func TestReLU32Levels(t *testing.T) {
 					}
 					d2, wd2 = d2[:n], wd2[:n]
 				}
-				kern(z[:n], d1[:n], d2)
-				reluGo32(wz[:n], wd[:n], wd2)
+				kern(z[:n], d1[:n], d2, bias)
+				reluGo32(wz[:n], wd[:n], wd2, bias)
 				for i := range z {
 					if math.Float32bits(z[i]) != math.Float32bits(wz[i]) || math.Float32bits(d1[i]) != math.Float32bits(wd[i]) {
-						t.Fatalf("%s n=%d d2=%v element %d (x=%v): got %v, %v; want %v, %v", level, n, withD2, i, xs[len(xs)-n+min(i, n-1)], z[i], d1[i], wz[i], wd[i])
+						t.Fatalf("%s n=%d d2=%v bias %v element %d (x=%v): got %v, %v; want %v, %v", level, n, withD2, bias, i, xs[len(xs)-n+min(i, n-1)], z[i], d1[i], wz[i], wd[i])
 					}
 				}
 				for i := range d2 {

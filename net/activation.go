@@ -107,7 +107,14 @@ func sigmoid(x float64) float64 {
 // up on every call so that a later asm.Select takes effect.
 var fastActivations32 = map[string]func(z, d1, d2 []float32){
 	actTanh: func(z, d1, d2 []float32) { asm.Tanh32()(z, d1, d2) },
-	actReLU: func(z, d1, d2 []float32) { asm.ReLU32()(z, d1, d2) },
+	actReLU: func(z, d1, d2 []float32) { asm.ReLU32()(z, d1, d2, 0) },
+}
+
+// biasedActivations32 are float32 kernels that add one bias to a slice and
+// apply the activation in the same sweep (a convolution's channel row):
+// exactly the bias loop followed by the activation's slice kernel.
+var biasedActivations32 = map[string]func(z, d1, d2 []float32, bias float32){
+	actReLU: func(z, d1, d2 []float32, bias float32) { asm.ReLU32()(z, d1, d2, bias) },
 }
 
 // rectifierSlopes are the slopes below zero of the piecewise-linear
@@ -118,6 +125,8 @@ var rectifierSlopes = map[string]float64{actReLU: 0, actLeakyReLU: leakySlope}
 type actKernel struct {
 	f      activation                // σ, σ', σ″ of one value; nil: no activation
 	fast32 func(z, d1, d2 []float32) // float32 slice kernel, or nil
+	// biased32 is the float32 slice kernel with a bias added first, or nil.
+	biased32 func(z, d1, d2 []float32, bias float32)
 	rect   bool                      // a rectifier with slope below zero
 	slope  float64
 }
@@ -128,7 +137,7 @@ func kernelOf(act string) actKernel {
 		return actKernel{}
 	}
 	slope, rect := rectifierSlopes[act]
-	return actKernel{f: activations[act], fast32: fastActivations32[act], rect: rect, slope: slope}
+	return actKernel{f: activations[act], fast32: fastActivations32[act], biased32: biasedActivations32[act], rect: rect, slope: slope}
 }
 
 // activate overwrites the pre-activations z with σ(z) and stores σ'(z) in d1

@@ -11,8 +11,8 @@ import (
 // matrices is built side by side, col (C_in·k·k × g·P), P the output pixels
 // of one example, g chosen so that col is about groupColumns wide; then each
 // example is one GEMM over its columns straight into its C_out×P output,
-// Z = c·W (C_out × C_in·k·k) · col_i, c the NTK factor, finished (bias,
-// activation) in the GEMM's epilogue.
+// Z = c·W (C_out × C_in·k·k) · col_i, c the NTK factor, then finished (bias,
+// activation) while it is in cache.
 type conv2d[T linalg.Float] struct {
 	affine
 	inShape, outShape Shape
@@ -350,8 +350,9 @@ func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, dz, w2, dz2, dcol
 }
 
 // forward convolves each group's patches example by example straight into
-// the slab, finishing each product (bias, activation, σ', σ″) block by block
-// while it is in cache.
+// the slab and finishes each example's product (bias, activation, σ', σ″)
+// right after its GEMM, while it is in cache, one whole channel row at a time
+// (the GEMM's epilogue would see rows only NR wide).
 func (l *conv2d[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], second bool) {
 	col, _, buf := l.buffers(e)
 	p := l.pixels()
@@ -368,7 +369,8 @@ func (l *conv2d[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *sla
 					f.d2 = l.exampleOf(s.d2, lo+i)
 				}
 			}
-			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, T(l.scale), w, l.fanIn, col[i*p:], g*p, 0, z, p, f)
+			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, T(l.scale), w, l.fanIn, col[i*p:], g*p, 0, z, p, nil)
+			f.Finish(0, l.outs, 0, p)
 		}
 	})
 	*f = layerFinisher[T]{}

@@ -41,6 +41,9 @@ func (f *layerFinisher[T]) Finish(i0, rows, j0, cols int) {
 		z := f.z[at : at+cols]
 		switch f.kind {
 		case finishForward:
+			if f.biasRows && f.bias != nil && f.act.biased32 != nil && f.finishBiased32(z, i, at, cols) {
+				continue
+			}
 			switch {
 			case f.bias == nil:
 			case f.biasRows:
@@ -83,6 +86,23 @@ func (f *layerFinisher[T]) Finish(i0, rows, j0, cols int) {
 			}
 		}
 	}
+}
+
+// finishBiased32 is finishForward of row i (z, at at in the product) by
+// the activation's biased float32 kernel, when T is float32; it reports
+// whether it applied.
+func (f *layerFinisher[T]) finishBiased32(z []T, i, at, cols int) bool {
+	z32, ok := any(z).([]float32)
+	if !ok {
+		return false
+	}
+	d1 := any(f.d1[at : at+cols]).([]float32)
+	var d2 []float32
+	if f.d2 != nil {
+		d2 = any(f.d2[at : at+cols]).([]float32)
+	}
+	f.act.biased32(z32, d1, d2, float32(f.bias[i]))
+	return true
 }
 
 // addColumnSums adds the column sums of the rows×len(sum) matrix m into sum,
