@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-2}
 make -s build
-eos_out=$(./eos bench --arch cnn-relu --threads "$threads" --reps 3 --kernel "${EOS_KERNEL:-all}" | tail -n +3 | sort -k2 -n | head -1)
+eos_out=$(./eos bench --arch cnn-relu --threads "$threads" --reps 3 --kernel "${EOS_KERNEL:-all}" | awk '$1 ~ /^(generic|avx2|avx512|neon)$/' | sort -k2 -n | head -1)
 torch_out=$("${PYTHON:-/usr/bin/python3}" bench/cnn_torch.py --threads "$threads" --reps 3)
 echo "eos (fastest level): $eos_out"
 echo "$torch_out"
