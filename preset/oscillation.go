@@ -29,25 +29,25 @@ func checkedWindows(r *report.Run, tail float64) []report.Window {
 }
 
 // oscillationVerdict checks the windows of one GD run: along the top
-// eigenvector the centred displacement changes sign on at least lo of
-// consecutive steps, while the rest's largest step is at most hi of its
-// range. It returns the lowest fraction of sign flips, whether the run
-// shows the claim, and the details.
+// eigenvector the iterate's step reverses direction on at least lo of its
+// steps (it swings back and forth about a centre that may drift), while the
+// rest's largest step is at most hi of its range. It returns the lowest
+// fraction of reversals, whether the run shows the claim, and the details.
 func oscillationVerdict(ws []report.Window, c Check) (float64, bool, string) {
 	if len(ws) == 0 {
 		return math.NaN(), false, fmt.Sprintf("no complete eigproj.csv window in the last %.0f%% of the run", 100*c.Tail)
 	}
 	worst, ok, text := math.Inf(1), true, ""
 	for i, w := range ws {
-		along := w.Centred(0)
-		flips, uJump, jump := report.SignFlips(along), report.Jumpiness(along), report.Jumpiness(w.Rest)
-		worst = math.Min(worst, flips)
-		ok = ok && flips >= c.Lo && jump <= c.Hi
+		along := w.Proj[0]
+		rev, uJump, jump := report.Reversals(along), report.Jumpiness(along), report.Jumpiness(w.Rest)
+		worst = math.Min(worst, rev)
+		ok = ok && rev >= c.Lo && jump <= c.Hi
 		if i > 0 {
 			text += "; "
 		}
-		text += fmt.Sprintf("steps %g–%g: u1 part changes sign on %.0f%% of steps (want ≥ %.0f%%), largest step / range %.2f along u1, %.2f for the rest (want ≤ %g)",
-			w.Steps[0], w.Steps[len(w.Steps)-1], 100*flips, 100*c.Lo, uJump, jump, c.Hi)
+		text += fmt.Sprintf("steps %g–%g: the step along u1 reverses on %.0f%% of steps (want ≥ %.0f%%), largest step / range %.2f along u1, %.2f for the rest (want ≤ %g)",
+			w.Steps[0], w.Steps[len(w.Steps)-1], 100*rev, 100*c.Lo, uJump, jump, c.Hi)
 	}
 	return worst, ok, text
 }

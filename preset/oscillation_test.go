@@ -35,8 +35,8 @@ func configOf(t *testing.T, s sweep.Spec, results string) eos.Config {
 
 // TestOscillationQuickShowsTheClaim runs the oscillation preset's --quick
 // run (≈ 8 s on 2 cores) and checks its claim: in the window at the edge the
-// displacement along u1 flips sign on ≥ 90% of steps while the rest moves
-// smoothly. The same check over every window, the ones before λ1 reaches
+// iterate's step along u1 reverses direction on ≥ 90% of steps while the
+// rest moves smoothly. The same check over every window, the ones before λ1 reaches
 // 2/η included, must fail: there GD moves smoothly along u1 too.
 func TestOscillationQuickShowsTheClaim(t *testing.T) {
 	p, err := Builtin("oscillation")

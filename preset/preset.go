@@ -120,8 +120,8 @@ type Figure struct {
 //     below the stability threshold of its step size;
 //   - "oscillation": for every GD run, in each complete window of
 //     eigproj.csv that starts within the last Tail fraction of the run, the
-//     displacement along the top eigenvector less its window mean changes
-//     sign on at least Lo of consecutive steps, while the rest's largest
+//     iterate's step along the top eigenvector reverses direction on at
+//     least Lo of its steps (report.Reversals), while the rest's largest
 //     step-to-step change is at most Hi of its range in the window.
 type Check struct {
 	Kind      string   `toml:"kind"`

@@ -64,19 +64,22 @@ func (w Window) Centred(k int) []float64 {
 	return out
 }
 
-// SignFlips is the fraction of consecutive pairs of x whose signs differ
-// (NaN with fewer than two values).
-func SignFlips(x []float64) float64 {
-	if len(x) < 2 {
+// Reversals is the fraction of x's consecutive steps that reverse
+// direction: of the pairs x[i]−x[i−1], x[i+1]−x[i], those of opposite signs
+// (NaN with fewer than three values). A series that swings back and forth
+// about a drifting centre scores 1 however far the centre drifts; a
+// monotone one scores 0.
+func Reversals(x []float64) float64 {
+	if len(x) < 3 {
 		return math.NaN()
 	}
 	n := 0
-	for i := 1; i < len(x); i++ {
-		if x[i]*x[i-1] < 0 {
+	for i := 1; i+1 < len(x); i++ {
+		if (x[i]-x[i-1])*(x[i+1]-x[i]) < 0 {
 			n++
 		}
 	}
-	return float64(n) / float64(len(x)-1)
+	return float64(n) / float64(len(x)-2)
 }
 
 // Jumpiness is the largest change between consecutive values of x over the

@@ -144,11 +144,17 @@ func TestWindowsSplitEigProjByBase(t *testing.T) {
 	if !reflect.DeepEqual(c, []float64{0.25, -0.75, 1.25, -0.75}) {
 		t.Errorf("centred %v", c)
 	}
-	if f := SignFlips(c); f != 1 {
-		t.Errorf("sign flips of %v: %v, want 1", c, f)
+	if f := Reversals(ws[0].Proj[0]); f != 1 {
+		t.Errorf("reversals of a back-and-forth swing %v: %v, want 1", ws[0].Proj[0], f)
 	}
-	if f := SignFlips(ws[0].Rest[1:]); f != 0 {
-		t.Errorf("sign flips of a positive series: %v", f)
+	if f := Reversals([]float64{0, 2, 1.5, 3.5, 3, 5, 4.5}); f != 1 {
+		t.Errorf("reversals of a swing about a drifting centre: %v, want 1", f)
+	}
+	if f := Reversals([]float64{0, 1, 1.5, 1, 3}); f != 2.0/3 {
+		t.Errorf("reversals of up, up, down, up: %v, want 2/3", f)
+	}
+	if f := Reversals(ws[0].Rest); f != 0 {
+		t.Errorf("reversals of a steady drift: %v, want 0", f)
 	}
 	if j := Jumpiness(c); j != 1 {
 		t.Errorf("jumpiness of an end-to-end swing %v: %v, want 1", c, j)
