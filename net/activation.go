@@ -127,8 +127,8 @@ type actKernel struct {
 	fast32 func(z, d1, d2 []float32) // float32 slice kernel, or nil
 	// biased32 is the float32 slice kernel with a bias added first, or nil.
 	biased32 func(z, d1, d2 []float32, bias float32)
-	rect   bool                      // a rectifier with slope below zero
-	slope  float64
+	rect     bool // a rectifier with slope below zero
+	slope    float64
 }
 
 // kernelOf is the kernel of the activation named act ("" for none).
