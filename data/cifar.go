@@ -125,16 +125,30 @@ func (t *cifarTrain) split(name, source, checksum string, test cifarRecords, tes
 // loadCIFAR reads CIFAR-10 from dir, preferring the extracted folder over the
 // official archive, keeping the first want training records (0: all).
 func loadCIFAR(dir, name string, want int) (Split, error) {
-	folder := filepath.Join(dir, cifarFolder)
-	first := filepath.Join(folder, cifarBatchName(1))
-	if _, err := os.Stat(first); !errors.Is(err, fs.ErrNotExist) {
+	folder, archive, err := cifarSource(dir, name)
+	switch {
+	case err != nil:
+		return Split{}, err
+	case folder != "":
 		return loadCIFARFolder(folder, name, want)
 	}
-	archive := filepath.Join(dir, cifarArchive)
-	if _, err := os.Stat(archive); !errors.Is(err, fs.ErrNotExist) {
-		return loadCIFARArchive(archive, name, want)
+	return loadCIFARArchive(archive, name, want)
+}
+
+// cifarSource finds CIFAR-10 in dir: the folder of binary batches when it
+// holds the first one, else the official tar.gz; the error says where it
+// looked and how to get the data.
+func cifarSource(dir, name string) (folder, archive string, err error) {
+	folder = filepath.Join(dir, cifarFolder)
+	first := filepath.Join(folder, cifarBatchName(1))
+	if _, err := os.Stat(first); !errors.Is(err, fs.ErrNotExist) {
+		return folder, "", nil
 	}
-	return Split{}, fmt.Errorf("%s: CIFAR-10 not found: tried %s and %s; run `eos data fetch cifar10` or point --data-dir or EOS_DATA at the folder holding %s",
+	archive = filepath.Join(dir, cifarArchive)
+	if _, err := os.Stat(archive); !errors.Is(err, fs.ErrNotExist) {
+		return "", archive, nil
+	}
+	return "", "", fmt.Errorf("%s: CIFAR-10 not found: tried %s and %s; run `eos data fetch cifar10` or point --data-dir or EOS_DATA at the folder holding %s",
 		name, first, archive, cifarFolder)
 }
 

@@ -295,3 +295,28 @@ func BenchmarkLoadCIFAR1k(b *testing.B) {
 		}
 	}
 }
+
+// TestAvailable checks that Available finds CIFAR-10 as a folder or an
+// archive without reading it, refuses an empty directory with Load's
+// message, and accepts the generated sets anywhere.
+func TestAvailable(t *testing.T) {
+	fx := newCIFARFixture(5, []int{1000}, 10)
+	empty := t.TempDir()
+	err := Available("cifar10-1k", empty)
+	if _, lerr := Load("cifar10-1k", empty, 0); err == nil || lerr == nil || err.Error() != lerr.Error() {
+		t.Errorf("empty directory: Available %v, Load %v; want Load's error", err, lerr)
+	}
+	folder, archive := t.TempDir(), t.TempDir()
+	fx.writeFolder(t, folder)
+	fx.writeArchive(t, archive)
+	for _, dir := range []string{folder, archive} {
+		if err := Available("cifar10-5k", dir); err != nil {
+			t.Errorf("%s: %v", dir, err)
+		}
+	}
+	for _, name := range []string{DefaultName, "linear-50-50", "chebyshev-3-20"} {
+		if err := Available(name, empty); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

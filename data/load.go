@@ -75,6 +75,17 @@ func Load(name, dir string, seed uint64) (Split, error) {
 		ErrUnknownDataset, name, strings.Join(Names(), ", "))
 }
 
+// Available reports why the named dataset cannot be loaded from dir without
+// reading it: nil for the generated sets and for CIFAR-10 sets whose files
+// are present, else the error Load would give for the missing data.
+func Available(name, dir string) error {
+	if strings.HasPrefix(name, "cifar10") {
+		_, _, err := cifarSource(dir, name)
+		return err
+	}
+	return nil
+}
+
 // twoInts parses name as prefix followed by two non-negative decimal integers
 // separated by a dash.
 func twoInts(name, prefix string) (a, b int, ok bool) {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
+	"github.com/edge-of-stability/eos/data"
 	"html/template"
 	"io"
 	"os"
@@ -86,9 +88,9 @@ func cmdReproduce(args []string, stdout, stderr io.Writer) error {
 	var runnable []sweep.Spec
 	missing := map[string]string{}
 	for _, s := range specs {
-		if why := unavailable(s); why != "" {
+		if why := cmp.Or(missingArch(s), missingData(s)); why != "" {
 			missing[s.ID] = why
-			fmt.Fprintf(stdout, "run %d %s: cannot run yet: %s\n", s.Index, s.ID, why)
+			fmt.Fprintf(stdout, "run %d %s: cannot run here: %s\n", s.Index, s.ID, why)
 			continue
 		}
 		runnable = append(runnable, s)
@@ -130,15 +132,29 @@ func cmdReproduce(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// unavailable says why a preset's run cannot be made with this build (its
+// missingArch says why a preset's run cannot be made with this build (its
 // architecture does not exist yet), or "" when it can.
-func unavailable(s sweep.Spec) string {
-	arch, ok := s.Value("arch")
+func missingArch(s sweep.Spec) string {
+	if arch, ok := s.Value("arch"); ok && !slices.Contains(net.ArchNames(), strings.TrimSuffix(arch, "-nobias")) {
+		return fmt.Sprintf("architecture %s does not exist in this build", arch)
+	}
+	return ""
+}
+
+// missingData says why a preset's run cannot be made on this machine (its
+// CIFAR-10 data is not in the data directory), or "" when it can.
+func missingData(s sweep.Spec) string {
+	name, ok := s.Value("dataset")
 	if !ok {
 		return ""
 	}
-	if !slices.Contains(net.ArchNames(), strings.TrimSuffix(arch, "-nobias")) {
-		return fmt.Sprintf("architecture %s does not exist in this build", arch)
+	flagDir, _ := s.Value("data_dir")
+	dir, err := data.Dir(flagDir)
+	if err == nil {
+		err = data.Available(name, dir)
+	}
+	if err != nil {
+		return err.Error()
 	}
 	return ""
 }
@@ -173,7 +189,7 @@ func listPresets(stdout io.Writer) error {
 			}
 			n := 0
 			for _, s := range specs {
-				if unavailable(s) == "" {
+				if missingArch(s) == "" {
 					n++
 				}
 			}

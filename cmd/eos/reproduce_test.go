@@ -40,6 +40,21 @@ func TestReproduceList(t *testing.T) {
 	}
 }
 
+// TestReproduceWithoutData runs the ce preset, whose runs all read
+// CIFAR-10, with an empty data directory: each run is listed as one that
+// cannot run here, with the data error, and the preset ends unchecked
+// instead of failing half-way.
+func TestReproduceWithoutData(t *testing.T) {
+	t.Setenv("EOS_DATA", t.TempDir())
+	out := reproduce(t, "ce", "--results", t.TempDir())
+	if n := strings.Count(out, "cannot run here: cifar10-1k: CIFAR-10 not found"); n != 4 || !strings.Contains(out, "eos data fetch cifar10") {
+		t.Errorf("%d runs reported missing their data, want the 4 of ce's quick scale:\n%s", n, out)
+	}
+	if !strings.Contains(out, "ce: not checked") {
+		t.Errorf("the preset's verdict is not \"not checked\":\n%s", out)
+	}
+}
+
 // TestReproducePrintEditFrom prints fig1, shortens it to one step size and
 // 600 steps on the embedded set, runs it with --from, and checks its claim
 // (λ1 within [0.9, 1.3]·2/η over the last third) against the run's own
