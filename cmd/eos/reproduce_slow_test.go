@@ -12,15 +12,16 @@ import (
 )
 
 // TestPresetClaimsQuick runs the --quick scale of the presets whose claims
-// were seen to hold (about 5 minutes on 2 cores, and the grid about 8 more;
-// ce and the grid read CIFAR-10 from $EOS_DATA and are skipped without it)
+// were seen to hold (about 22 minutes on 2 cores, 16 of them the grid and
+// sharpening-depth and -data; ce, the grid and sharpening-data read
+// CIFAR-10 from $EOS_DATA and are skipped without it)
 // and checks that each shows its claim: the check's figures are computed by
 // preset.Analyze from the runs' own eigs.csv and metrics.csv (build tag
 // slow: make test-slow).
 func TestPresetClaimsQuick(t *testing.T) {
-	for _, name := range []string{"fig1", "ce", "gd-vs-flow", "oscillation", "momentum", "lr-drop", "inverse-sharpness", "deeplinear", "quadratic", "grid"} {
+	for _, name := range []string{"fig1", "ce", "gd-vs-flow", "oscillation", "momentum", "lr-drop", "inverse-sharpness", "deeplinear", "quadratic", "grid", "sharpening-depth", "sharpening-data"} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := os.Stat(filepath.Join(os.Getenv("EOS_DATA"), "cifar-10-batches-bin")); (name == "ce" || name == "grid") && err != nil {
+			if _, err := os.Stat(filepath.Join(os.Getenv("EOS_DATA"), "cifar-10-batches-bin")); (name == "ce" || name == "grid" || name == "sharpening-data") && err != nil {
 				t.Skipf("%s needs CIFAR-10 under $EOS_DATA: %v", name, err)
 			}
 			dir := t.TempDir()
