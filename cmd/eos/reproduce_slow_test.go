@@ -12,7 +12,7 @@ import (
 )
 
 // TestPresetClaimsQuick runs the --quick scale of the presets whose claims
-// were seen to hold (about 22 minutes on 2 cores, 16 of them the grid and
+// were seen to hold (about 25 minutes on 2 cores, 16 of them the grid and
 // sharpening-depth and -data; ce, the grid and sharpening-data read
 // CIFAR-10 from $EOS_DATA and are skipped without it)
 // and checks that each shows its claim: the check's figures are computed by
