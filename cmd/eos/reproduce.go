@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/csv"
 	"fmt"
-	"github.com/edge-of-stability/eos/data"
 	"html/template"
 	"io"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/edge-of-stability/eos"
+	"github.com/edge-of-stability/eos/data"
 	"github.com/edge-of-stability/eos/net"
 	"github.com/edge-of-stability/eos/preset"
 	"github.com/edge-of-stability/eos/report"
