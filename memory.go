@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/edge-of-stability/eos/net"
 )
 
 // Memory units of --max-memory.
@@ -92,32 +94,91 @@ func cgroupLimit() int64 {
 // eigenvectors for the warm start), an upper estimate.
 func eigVectors(k int) int64 { return int64(max(4*k+10, 24)) }
 
-// planMemory fits the sharpness objective's HVP linearisation cache into
-// cfg.MaxMemory beside everything else the run holds, and says which mode
-// the HVPs use.
+// planMemory fits what the run holds into cfg.MaxMemory: the sharpness
+// objective's HVP linearisation is cached when it fits beside everything else
+// (or when recomputing it would hold more), and when the run still does not
+// fit, the objectives run their chunks one at a time, all threads in each
+// GEMM, so that one worker's tape is held instead of one per thread. It says
+// which mode the HVPs use ("" without eigenvalues, unless the workers went).
 func (s *session[T]) planMemory() string {
-	if s.sharp == nil {
-		return ""
+	p := s.memoryPlan()
+	workers := ""
+	if p.total > s.cfg.MaxMemory && s.train.Workers() > 1 {
+		s.train.SingleWorker()
+		if s.sharp != nil {
+			s.sharp.obj.SingleWorker()
+		}
+		if s.test != nil {
+			s.test.SingleWorker()
+		}
+		p = s.memoryPlan()
+		workers = fmt.Sprintf("chunks one at a time (all threads in each GEMM), so that %s fit beside --max-memory %s",
+			FormatBytes(p.total), FormatBytes(s.cfg.MaxMemory))
 	}
+	if s.sharp == nil {
+		return workers
+	}
+	if p.cached {
+		s.sharp.obj.SetCacheBudget(p.cache)
+	} else {
+		s.sharp.obj.SetCacheBudget(0)
+	}
+	if workers != "" {
+		return p.says + "; " + workers
+	}
+	return p.says
+}
+
+// memoryPlan is the HVPs' mode planMemory picks for the objectives as they
+// are, and what the run then holds.
+type memoryPlan struct {
+	cached bool   // the HVPs cache their linearisation
+	cache  int64  // bytes of that cache
+	total  int64  // bytes the run holds in the chosen mode
+	says   string // the choice in words
+}
+
+func (s *session[T]) memoryPlan() memoryPlan {
 	var zero T
 	elem := int64(unsafe.Sizeof(zero))
 	n := int64(len(s.theta))
-	used := s.split.Train.Bytes() + s.train.WorkBytes() + 6*elem*n + 8*n*eigVectors(s.cfg.NEigs)
-	if s.sharp.obj != s.train {
-		used += s.sharp.obj.WorkBytes()
-	}
+	used := s.split.Train.Bytes() + 6*elem*n + 8*n*eigVectors(s.cfg.NEigs)
 	if s.split.Test != nil {
 		used += s.split.Test.Bytes()
 	}
 	if s.test != nil {
-		used += s.test.WorkBytes()
+		used += s.test.WorkBytes(net.UseEval, false)
+	}
+	trainUse := net.UseEval | net.UseGrad
+	if s.sharp != nil && s.sharp.obj == s.train {
+		trainUse |= net.UseHVP
+	} else {
+		used += s.train.WorkBytes(trainUse, false)
+	}
+	if s.sharp == nil {
+		return memoryPlan{total: used}
+	}
+	// hvpBytes is what the sharpness objective holds with the cache or without.
+	hvpBytes := func(cached bool) int64 {
+		if s.sharp.obj == s.train {
+			return s.train.WorkBytes(trainUse, cached)
+		}
+		return s.sharp.obj.WorkBytes(net.UseHVP, cached)
 	}
 	need := s.sharp.obj.CacheBytes()
-	s.sharp.obj.SetCacheBudget(s.cfg.MaxMemory - used)
-	if s.sharp.obj.CachesLinearization() {
-		return fmt.Sprintf("cached: %s of linearisation beside %s of working memory, within --max-memory %s",
-			FormatBytes(need), FormatBytes(used), FormatBytes(s.cfg.MaxMemory))
+	cached, recomputed := used+hvpBytes(true)+need, used+hvpBytes(false)
+	switch {
+	case cached <= s.cfg.MaxMemory:
+		return memoryPlan{cached: true, cache: need, total: cached,
+			says: fmt.Sprintf("cached: %s of linearisation beside %s of working memory, within --max-memory %s",
+				FormatBytes(need), FormatBytes(cached-need), FormatBytes(s.cfg.MaxMemory))}
+	case cached <= recomputed:
+		// One chunk covers the examples: its tape would be as large as the cache.
+		return memoryPlan{cached: true, cache: need, total: cached,
+			says: fmt.Sprintf("cached: %s of linearisation beside %s of working memory, over --max-memory %s, but recomputing would hold %s",
+				FormatBytes(need), FormatBytes(cached-need), FormatBytes(s.cfg.MaxMemory), FormatBytes(recomputed))}
 	}
-	return fmt.Sprintf("recomputed per chunk in each HVP (about 2× the cost): the cache would need %s beside %s of working memory, over --max-memory %s",
-		FormatBytes(need), FormatBytes(used), FormatBytes(s.cfg.MaxMemory))
+	return memoryPlan{cache: need, total: recomputed,
+		says: fmt.Sprintf("recomputed per chunk in each HVP (about 2× the cost): %s of working memory; the cache would need %s beside %s, over --max-memory %s",
+			FormatBytes(recomputed), FormatBytes(need), FormatBytes(cached-need), FormatBytes(s.cfg.MaxMemory))}
 }

@@ -14,7 +14,9 @@ archs=("$@")
 [ ${#archs[@]} -gt 0 ] || archs=(resnet32 vgg11-bn)
 make -s build
 for arch in "${archs[@]}"; do
-	eos_out=$(./eos bench --arch "$arch" --n "$n" --threads "$threads" --reps 1 --kernel "${EOS_KERNEL:-avx512}" | tail -n 1)
+	eos_all=$(./eos bench --arch "$arch" --n "$n" --threads "$threads" --reps 1 --kernel "${EOS_KERNEL:-avx512}")
+	head -n 1 <<<"$eos_all"
+	eos_out=$(awk '$1 ~ /^(generic|avx2|avx512|neon)$/' <<<"$eos_all" | head -n 1)
 	torch_out=$("${PYTHON:-/usr/bin/python3}" bench/cnn_torch.py --arch "$arch" --n "$n" --threads "$threads" --reps 1)
 	echo "eos: $eos_out"
 	echo "$torch_out"

@@ -23,7 +23,7 @@ func (o *Objective[T]) Linearize(theta []T) {
 	if o.lin == nil {
 		o.lin = &linearization[T]{theta: make([]T, o.numParams)}
 		if o.cache {
-			o.lin.tape = o.newTape(o.n, true)
+			o.lin.tape = o.newTape(&sizer[T]{}, o.n, tapeFull)
 		}
 	}
 	copy(o.lin.theta, theta)

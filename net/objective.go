@@ -44,6 +44,7 @@ type Objective[T linalg.Float] struct {
 	chunks       int // number of chunks
 	slots        int // partial-sum slots S
 	helpers      int // helper goroutines per pass
+	threads      int // the threads the objective was built with
 	numParams    int
 	invN         T
 	pixels       []uint8
@@ -73,12 +74,15 @@ type Objective[T linalg.Float] struct {
 	v64, hv64 []T // HVP64's conversion buffers, allocated by its first call
 }
 
-// scratch is one worker's buffers, sized for one chunk.
+// scratch is one worker's buffers, sized for one chunk. The tape and the
+// R-buffers are allocated by the first pass that needs them, the tape anew
+// when a pass needs a higher level than it has.
 type scratch[T linalg.Float] struct {
-	tape tape[T]    // Eval and Grad (and, uncached, the linearisation) of one chunk
-	view tape[T]    // views of the linearisation cache for one chunk
-	r    []rslab[T] // R-operator buffers of each layer
-	env  env[T]
+	tape  tape[T]    // Eval and Grad (and, uncached, the linearisation) of one chunk
+	level tapeLevel  // what tape keeps
+	view  tape[T]    // views of the linearisation cache for one chunk
+	r     []rslab[T] // R-operator buffers of each layer (nil until the first HVP)
+	env   env[T]
 }
 
 // tape holds one pass's per-layer state for a block of rows.
@@ -101,7 +105,7 @@ func NewObjective[T linalg.Float](m *Model[T], set *data.Set, loss string, chunk
 	o := &Objective[T]{
 		net: newStack(m.layers), loss: loss,
 		n: set.N, in: set.D, out: set.Outputs, chunk: min(chunk, set.N),
-		numParams: m.NumParams(), invN: T(1 / float64(set.N)),
+		numParams: m.NumParams(), invN: T(1 / float64(set.N)), threads: threads,
 	}
 	o.cache = o.CacheBytes() <= DefaultCacheBudget
 	o.chunks = (o.n + o.chunk - 1) / o.chunk
@@ -178,44 +182,66 @@ func convert[T linalg.Float](x []float64) []T {
 	return y
 }
 
-// newScratch allocates one worker's buffers.
+// newScratch allocates one worker's scratch and views; its tape and
+// R-buffers come with the first pass that needs them.
 func (o *Objective[T]) newScratch() *scratch[T] {
-	s := &scratch[T]{tape: o.newTape(o.chunk, !o.cache)}
+	s := &scratch[T]{}
 	need := 0
 	for _, ly := range o.net.layers {
 		s.view.s = append(s.view.s, newViewSlab(ly))
-		s.r = append(s.r, newRslab(ly, o.chunk))
 		need = max(need, ly.scratch(o.chunk))
 	}
 	s.env = env[T]{threads: o.gemmThreads, scratch: make([]T, need)}
 	return s
 }
 
-// newTape allocates a tape for rows rows (second: with σ″ terms and softmax).
-func (o *Objective[T]) newTape(rows int, second bool) tape[T] {
-	var t tape[T]
-	for _, ly := range o.net.layers {
-		t.s = append(t.s, newSlab(ly, rows, second))
-	}
-	if second && o.loss == lossCE {
-		t.p = make([]T, rows*o.out)
+// newTape allocates (or, when z is dry, counts) a tape for rows rows at
+// level lv (none: an empty tape), with the softmax of a full ce tape.
+func (o *Objective[T]) newTape(z *sizer[T], rows int, lv tapeLevel) tape[T] {
+	t := tape[T]{s: newSlabs(z, o.net.layers, rows, lv)}
+	if lv == tapeFull && o.loss == lossCE {
+		t.p = z.floats(rows * o.out)
 	}
 	return t
+}
+
+// needs is the tape level and whether the R-buffers are wanted by a pass
+// of mode m.
+func (o *Objective[T]) needs(m mode) (tapeLevel, bool) {
+	switch m {
+	case modeEval:
+		return tapeEval, false
+	case modeGrad:
+		return tapeGrad, false
+	case modeHVP:
+		if o.cache {
+			return tapeNone, true
+		}
+		return tapeFull, true
+	}
+	return tapeNone, false // the cached Linearize writes the cache; the reduction needs no tape
+}
+
+// prepare gives every worker what a pass of mode m needs and it lacks.
+func (o *Objective[T]) prepare(m mode) {
+	lv, rbufs := o.needs(m)
+	for _, w := range o.scratch {
+		if w.level < lv {
+			w.tape, w.level = tape[T]{}, tapeNone // let the old tape go first
+			w.tape, w.level = o.newTape(&sizer[T]{}, o.chunk, lv), lv
+		}
+		if rbufs && w.r == nil {
+			w.r = newRslabs(&sizer[T]{}, o.net.layers, o.chunk)
+		}
+	}
 }
 
 // CacheBytes is the size of the linearisation cache an HVP at a fixed
 // theta would keep for every example.
 func (o *Objective[T]) CacheBytes() int64 {
-	var zero T
-	elem := int64(unsafe.Sizeof(zero))
-	per := int64(0)
-	for _, ly := range o.net.layers {
-		per += tapeBytes(ly, elem)
-	}
-	if o.loss == lossCE {
-		per += int64(o.out) * elem
-	}
-	return per * int64(o.n)
+	z := &sizer[T]{dry: true}
+	o.newTape(z, o.n, tapeFull)
+	return z.bytes
 }
 
 // SetCacheBudget bounds the linearisation cache by bytes: the HVPs cache it
@@ -227,9 +253,21 @@ func (o *Objective[T]) SetCacheBudget(bytes int64) {
 		return
 	}
 	o.cache, o.lin = cache, nil
-	for i := range o.scratch {
-		o.scratch[i] = o.newScratch()
+	for _, w := range o.scratch {
+		w.tape, w.level = tape[T]{}, tapeNone
 	}
+}
+
+// Workers is the number of chunks the objective's passes run at once.
+func (o *Objective[T]) Workers() int { return o.helpers + 1 }
+
+// SingleWorker makes the passes run their chunks one at a time with all the
+// objective's threads in each GEMM, so that one worker's tape is held rather
+// than one per thread. The results stay bitwise the same.
+func (o *Objective[T]) SingleWorker() {
+	o.helpers, o.gemmThreads = 0, o.threads
+	o.scratch = o.scratch[:1]
+	o.scratch[0].env.threads = o.threads
 }
 
 // CachesLinearization says whether the HVPs use a cached linearisation (true)
@@ -261,17 +299,43 @@ func (o *Objective[T]) checkLen(name string, x []T) {
 	}
 }
 
-// WorkBytes is the memory the objective holds besides the dataset and the
-// linearisation cache: its workers' tapes, R-buffers and scratch, and the
-// slots' partial sums and conversion buffers (counted before the first pass
-// that allocates them).
-func (o *Objective[T]) WorkBytes() int64 {
+// Use is a set of the passes a caller runs on an objective, which decides
+// what its workers hold.
+type Use int
+
+// The passes of a Use.
+const (
+	UseEval Use = 1 << iota // Eval
+	UseGrad                 // Grad
+	UseHVP                  // Linearize and HVP
+)
+
+// WorkBytes is the memory the objective holds for the passes of use, with
+// the HVPs' linearisation cached or not, besides the dataset and the cache
+// itself: its workers' tapes, R-buffers and scratch, and the slots' partial
+// sums (counted before the passes that allocate them).
+func (o *Objective[T]) WorkBytes(use Use, cached bool) int64 {
 	var zero T
 	elem := int64(unsafe.Sizeof(zero))
-	per := int64(0)
-	for _, ly := range o.net.layers {
-		per += tapeBytes(ly, elem) + 3*elem*int64(ly.out().Size()) // tape and R-slab
+	lv := tapeNone
+	if use&UseEval != 0 {
+		lv = tapeEval
 	}
-	worker := per*int64(o.chunk) + elem*int64(len(o.scratch[0].env.scratch))
-	return worker*int64(len(o.scratch)) + elem*int64(o.numParams)*int64(o.slots+1)
+	if use&UseGrad != 0 {
+		lv = tapeGrad
+	}
+	z := &sizer[T]{dry: true}
+	if use&UseHVP != 0 {
+		if !cached {
+			lv = tapeFull
+		}
+		newRslabs(z, o.net.layers, o.chunk)
+	}
+	o.newTape(z, o.chunk, lv)
+	worker := z.bytes + elem*int64(len(o.scratch[0].env.scratch))
+	sums := int64(0)
+	if use&(UseGrad|UseHVP) != 0 {
+		sums = elem * int64(o.numParams) * int64(o.slots+1)
+	}
+	return worker*int64(len(o.scratch)) + sums
 }

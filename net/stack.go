@@ -111,26 +111,6 @@ func (k *stack[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, rows
 	}
 }
 
-// newSlab allocates layer ly's tape for rows rows (second: with σ″ terms),
-// with the slabs of its parts.
-func newSlab[T linalg.Float](ly layer[T], rows int, second bool) slab[T] {
-	n := rows * ly.out().Size()
-	s := slab[T]{act: make([]T, n), dz: make([]T, n)}
-	if ly.activated() {
-		s.d1 = make([]T, n)
-		if second {
-			s.d2 = make([]T, n)
-		}
-	}
-	if ly.argmaxes() {
-		s.idx = make([]int32, n)
-	}
-	for _, p := range ly.parts() {
-		s.sub = append(s.sub, newSlab(p, rows, second))
-	}
-	return s
-}
-
 // newViewSlab is a slab shaped like layer ly's, to hold views of a cache.
 func newViewSlab[T linalg.Float](ly layer[T]) slab[T] {
 	var s slab[T]
@@ -138,36 +118,4 @@ func newViewSlab[T linalg.Float](ly layer[T]) slab[T] {
 		s.sub = append(s.sub, newViewSlab(p))
 	}
 	return s
-}
-
-// newRslab allocates layer ly's R-operator buffers for rows rows.
-func newRslab[T linalg.Float](ly layer[T], rows int) rslab[T] {
-	n := rows * ly.out().Size()
-	r := rslab[T]{rz: make([]T, n), rdz: make([]T, n)}
-	r.ra = r.rz
-	if ly.activated() {
-		r.ra = make([]T, n)
-	}
-	for _, p := range ly.parts() {
-		r.sub = append(r.sub, newRslab(p, rows))
-	}
-	return r
-}
-
-// tapeBytes is the tape of layer ly (and its parts) per example, in bytes,
-// for elements of elem bytes, with σ″ terms.
-func tapeBytes[T linalg.Float](ly layer[T], elem int64) int64 {
-	k := int64(2) // output and ∂loss/∂z
-	if ly.activated() {
-		k += 2 // σ'(z) and σ″(z)
-	}
-	b := k * elem
-	if ly.argmaxes() {
-		b += 4
-	}
-	per := b * int64(ly.out().Size())
-	for _, p := range ly.parts() {
-		per += tapeBytes(p, elem)
-	}
-	return per
 }

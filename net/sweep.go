@@ -9,6 +9,7 @@ import (
 // pass runs one sweep of mode m over all chunks with input vector src and
 // result vector dst (nil for Eval and Linearize).
 func (o *Objective[T]) pass(m mode, src, dst []T) Metrics {
+	o.prepare(m)
 	o.mode, o.src, o.dst = m, src, dst
 	if dst != nil && o.acc == nil {
 		// Eval-only objectives (the test set) never hold the slot accumulators.

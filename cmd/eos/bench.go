@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/edge-of-stability/eos"
 	"github.com/edge-of-stability/eos/asm"
 	"github.com/edge-of-stability/eos/data"
 	"github.com/edge-of-stability/eos/linalg"
@@ -21,6 +22,7 @@ type benchTiming struct {
 	grad, hvp           time.Duration
 	gradFlops, hvpFlops int64
 	peak                float64
+	hvpMode             string // how the HVP held its linearisation
 }
 
 // peakTime is how long the register-only FMA loop runs to measure a level's
@@ -36,6 +38,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", defaultThreads(), "worker goroutines")
 	reps := fs.Int("reps", 5, "timed repetitions of each pass (the fastest is reported)")
 	kernel := fs.String("kernel", "all", "kernel level to time, or all supported levels")
+	maxMemory := eos.DefaultMaxMemory()
+	fs.Var(byteSize{&maxMemory}, "max-memory", "memory budget as in eos run: the HVP caches its linearisation only if it fits, and runs one chunk at a time if two workers' tapes do not (default 60% of RAM)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -67,9 +71,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		var t benchTiming
 		switch *dtype {
 		case "float32":
-			t, err = timePasses[float32](a, set, *batch, *threads, *reps)
+			t, err = timePasses[float32](a, set, *batch, *threads, *reps, maxMemory)
 		case "float64":
-			t, err = timePasses[float64](a, set, *batch, *threads, *reps)
+			t, err = timePasses[float64](a, set, *batch, *threads, *reps, maxMemory)
 		default:
 			return fs.fail("--dtype %q: want float32 or float64", *dtype)
 		}
@@ -84,8 +88,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 		timings = append(timings, t)
 	}
-	fmt.Fprintf(stdout, "%s %s on %d random CIFAR-shaped examples, %d threads, chunks of %d (best of %d)\n",
-		*arch, *dtype, *n, *threads, *batch, *reps)
+	fmt.Fprintf(stdout, "%s %s on %d random CIFAR-shaped examples, %d threads, chunks of %d (best of %d); HVP: %s\n",
+		*arch, *dtype, *n, *threads, *batch, *reps, timings[0].hvpMode)
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "kernel\tGD step (ms)\tHVP (ms)\tHVP/step\tstep speed-up vs generic\tGD GFLOP/s\tHVP GFLOP/s\tFMA peak GFLOP/s\tGD % of peak\tHVP % of peak\t")
 	base := timings[0].grad
@@ -117,12 +121,24 @@ func gflops(flops int64, d time.Duration) float64 { return float64(flops) / d.Se
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // timePasses times the fused gradient pass and the Hessian-vector product.
-func timePasses[T linalg.Float](a net.Arch, set *data.Set, batch, threads, reps int) (benchTiming, error) {
+func timePasses[T linalg.Float](a net.Arch, set *data.Set, batch, threads, reps int, budget int64) (benchTiming, error) {
 	m := net.NewModel[T](a)
 	m.Initialize(0)
 	obj, err := net.NewObjective(m, set, "mse", batch, threads)
 	if err != nil {
 		return benchTiming{}, err
+	}
+	// The HVP keeps its linearisation as a run would within budget: cached
+	// when it fits, and with one worker's tape when two do not.
+	var t benchTiming
+	hvpUse := net.UseGrad | net.UseHVP
+	cached := obj.WorkBytes(hvpUse, true)+obj.CacheBytes() <= budget
+	t.hvpMode = "linearisation cached"
+	if !cached {
+		obj.SetCacheBudget(0)
+		t.hvpMode = "linearisation recomputed per chunk"
+	} else {
+		obj.SetCacheBudget(obj.CacheBytes())
 	}
 	grad := make([]T, m.NumParams())
 	v := make([]T, m.NumParams())
@@ -147,9 +163,12 @@ func timePasses[T linalg.Float](a net.Arch, set *data.Set, batch, threads, reps 
 		f()
 		return linalg.GemmFlops() - before
 	}
-	var t benchTiming
 	t.gradFlops = flopsOf(func() { obj.Grad(m.Params, grad) })
 	t.grad = best(func() { obj.Grad(m.Params, grad) })
+	if obj.Workers() > 1 && obj.WorkBytes(hvpUse, cached) > budget {
+		obj.SingleWorker()
+		t.hvpMode += ", chunks one at a time"
+	}
 	obj.Linearize(m.Params)
 	t.hvpFlops = flopsOf(func() { obj.HVP(v, grad) })
 	t.hvp = best(func() { obj.HVP(v, grad) })
