@@ -43,6 +43,7 @@ func (l *batchNorm[T]) in() Shape            { return l.shape }
 func (l *batchNorm[T]) out() Shape           { return l.shape }
 func (l *batchNorm[T]) activated() bool      { return l.act.f != nil }
 func (l *batchNorm[T]) argmaxes() bool       { return false }
+func (l *batchNorm[T]) statistics() int      { return 2 * l.shape.C }
 func (l *batchNorm[T]) scratch(int) int      { return 0 }
 func (l *batchNorm[T]) parts() []layer[T]    { return nil }
 func (l *batchNorm[T]) tensors() []Tensor    { return bnTensors(l.shape.C, l.w, l.b) }
@@ -88,6 +89,66 @@ func (l *batchNorm[T]) stats(x []T, rows, c int) (mean, s float64) {
 	return mean, 1 / math.Sqrt(ss/m+bnEps)
 }
 
+// bnKind is the pass a bnPass runs.
+type bnKind int
+
+const (
+	bnForward bnKind = iota
+	bnBackward
+	bnRForward
+	bnRBackward
+)
+
+// bnPass is one pass of a BatchNorm over a chunk, whose channels are
+// independent: in a single-chunk pass (several threads per worker) they run
+// in parallel, each channel's reductions in the same order whatever thread
+// runs it.
+type bnPass[T linalg.Float] struct {
+	l        *batchNorm[T]
+	kind     bnKind
+	theta, v []T
+	x        operand[T]
+	rx       []T
+	rows     int
+	s        *slab[T]
+	r        *rslab[T]
+	out      []T // the gradient (backward) or H·v (R-backward)
+	first    bool
+	dx       []T // ∂loss/∂x or its R-value (nil: none)
+	second   bool
+}
+
+// Range runs the pass over channels [lo, hi).
+func (p *bnPass[T]) Range(lo, hi int) {
+	switch p.kind {
+	case bnForward:
+		p.l.forwardChannels(p, lo, hi)
+	case bnBackward:
+		p.l.backwardChannels(p, lo, hi)
+	case bnRForward:
+		p.l.rForwardChannels(p, lo, hi)
+	case bnRBackward:
+		p.l.rBackwardChannels(p, lo, hi)
+	}
+}
+
+// channels runs pass p over every channel on the worker's threads.
+func (l *batchNorm[T]) channels(e *env[T], p bnPass[T]) {
+	p.l = l
+	e.bn = p
+	linalg.Parallel(e.threads, l.shape.C, &e.bn)
+	e.bn = bnPass[T]{}
+}
+
+// chunkStats is the mean and 1/sd of channel c of the chunk in x, as its
+// forward pass left them in s (computed again for a view of the cache).
+func (l *batchNorm[T]) chunkStats(s *slab[T], x []T, rows, c int) (mean, sd float64) {
+	if s.stat != nil {
+		return s.stat[2*c], s.stat[2*c+1]
+	}
+	return l.stats(x, rows, c)
+}
+
 // rSeg is channel c of example r of the R-input rx, nil when rx is nil.
 func (l *batchNorm[T]) rSeg(rx []T, r, c int) []T {
 	if rx == nil {
@@ -131,9 +192,18 @@ func bnAdd[T linalg.Float](p []T, i int, v float64, first bool) {
 	p[i] += T(v)
 }
 
-func (l *batchNorm[T]) forward(_ *env[T], theta []T, x operand[T], rows int, s *slab[T], second bool) {
-	for c := range l.shape.C {
+func (l *batchNorm[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], second bool) {
+	l.channels(e, bnPass[T]{kind: bnForward, theta: theta, x: x, rows: rows, s: s, second: second})
+}
+
+// forwardChannels is the forward pass of channels [lo, hi).
+func (l *batchNorm[T]) forwardChannels(p *bnPass[T], lo, hi int) {
+	theta, x, rows, s, second := p.theta, p.x, p.rows, p.s, p.second
+	for c := lo; c < hi; c++ {
 		mean, sd := l.stats(x.x, rows, c)
+		if s.stat != nil {
+			s.stat[2*c], s.stat[2*c+1] = mean, sd
+		}
 		a := float64(l.gamma(theta, c)) * sd
 		b := float64(theta[l.b+c]) - mean*a
 		for r := range rows {
@@ -165,10 +235,19 @@ func (l *batchNorm[T]) gradSums(x, g []T, rows, c int, mean, s float64) (sg, sgx
 	return sg, sgx
 }
 
-func (l *batchNorm[T]) backward(_ *env[T], theta []T, x operand[T], rows int, s *slab[T], grad []T, first bool, dx []T, fin linalg.Epilogue) {
+func (l *batchNorm[T]) backward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], grad []T, first bool, dx []T, fin linalg.Epilogue) {
+	l.channels(e, bnPass[T]{kind: bnBackward, theta: theta, x: x, rows: rows, s: s, out: grad, first: first, dx: dx})
+	if fin != nil && dx != nil {
+		fin.Finish(0, rows, 0, l.shape.Size())
+	}
+}
+
+// backwardChannels is the backward pass of channels [lo, hi).
+func (l *batchNorm[T]) backwardChannels(p *bnPass[T], lo, hi int) {
+	theta, x, rows, s, grad, first, dx := p.theta, p.x, p.rows, p.s, p.out, p.first, p.dx
 	m := float64(rows * l.shape.H * l.shape.W)
-	for c := range l.shape.C {
-		mean, sd := l.stats(x.x, rows, c)
+	for c := lo; c < hi; c++ {
+		mean, sd := l.chunkStats(s, x.x, rows, c)
 		sg, sgx := l.gradSums(x.x, s.dz, rows, c, mean, sd)
 		if grad != nil {
 			bnAdd(grad, l.w+c, sgx, first)
@@ -186,16 +265,22 @@ func (l *batchNorm[T]) backward(_ *env[T], theta []T, x operand[T], rows int, s 
 			}
 		}
 	}
-	if fin != nil && dx != nil {
-		fin.Finish(0, rows, 0, l.shape.Size())
-	}
 }
 
 // rForward: R{y} = R{γ}·x̂ + R{β} + γ·s·(R{x} − mean(R{x}) − x̂·mean(x̂·R{x})).
-func (l *batchNorm[T]) rForward(_ *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T]) {
-	for c := range l.shape.C {
-		mean, sd := l.stats(x.x, rows, c)
+func (l *batchNorm[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T]) {
+	l.channels(e, bnPass[T]{kind: bnRForward, theta: theta, v: v, x: x, rx: rx, rows: rows, s: s, r: r})
+}
+
+// rForwardChannels is the R-forward pass of channels [lo, hi).
+func (l *batchNorm[T]) rForwardChannels(p *bnPass[T], lo, hi int) {
+	theta, v, x, rx, rows, s, r := p.theta, p.v, p.x, p.rx, p.rows, p.s, p.r
+	for c := lo; c < hi; c++ {
+		mean, sd := l.chunkStats(s, x.x, rows, c)
 		a, b := l.rStats(x.x, rx, rows, c, mean, sd)
+		if r.stat != nil {
+			r.stat[2*c], r.stat[2*c+1] = a, b
+		}
 		g, rg, rb := float64(l.gamma(theta, c)), float64(v[l.w+c]), float64(v[l.b+c])
 		for row := range rows {
 			rz, xs, rs := l.seg(r.rz, row, c), l.seg(x.x, row, c), l.rSeg(rx, row, c)
@@ -216,11 +301,20 @@ func (l *batchNorm[T]) rForward(_ *env[T], theta, v []T, x operand[T], rx []T, r
 // rBackward: R{∂γ} = Σ(R{g}·x̂ + g·R{x̂}), R{∂β} = ΣR{g}, and
 // R{∂loss/∂x} = R{γ}·J·g − γ·s·B·J·g − γ·s·(R{x̂}·mean(g·x̂) + x̂·mean(g·R{x̂})) + γ·J·R{g},
 // B = mean(x̂·R{x}).
-func (l *batchNorm[T]) rBackward(_ *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T], hv []T, first bool, rdx []T, fin linalg.Epilogue) {
+func (l *batchNorm[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T], hv []T, first bool, rdx []T, fin linalg.Epilogue) {
+	l.channels(e, bnPass[T]{kind: bnRBackward, theta: theta, v: v, x: x, rx: rx, rows: rows, s: s, r: r, out: hv, first: first, dx: rdx})
+	if fin != nil && rdx != nil {
+		fin.Finish(0, rows, 0, l.shape.Size())
+	}
+}
+
+// rBackwardChannels is the R-backward pass of channels [lo, hi).
+func (l *batchNorm[T]) rBackwardChannels(p *bnPass[T], lo, hi int) {
+	theta, v, x, rx, rows, s, r, hv, first, rdx := p.theta, p.v, p.x, p.rx, p.rows, p.s, p.r, p.out, p.first, p.dx
 	m := float64(rows * l.shape.H * l.shape.W)
-	for c := range l.shape.C {
-		mean, sd := l.stats(x.x, rows, c)
-		a, b := l.rStats(x.x, rx, rows, c, mean, sd)
+	for c := lo; c < hi; c++ {
+		mean, sd := l.chunkStats(s, x.x, rows, c)
+		a, b := r.stat[2*c], r.stat[2*c+1]
 		var sg, sgx, srg, srgx, sgrx float64
 		for row := range rows {
 			gs, rgs, rs := l.seg(s.dz, row, c), l.seg(r.rdz, row, c), l.rSeg(rx, row, c)
@@ -251,9 +345,6 @@ func (l *batchNorm[T]) rBackward(_ *env[T], theta, v []T, x operand[T], rx []T, 
 				ds[i] = T(out)
 			}
 		}
-	}
-	if fin != nil && rdx != nil {
-		fin.Finish(0, rows, 0, l.shape.Size())
 	}
 }
 

@@ -47,6 +47,7 @@ func (l *conv2d[T]) in() Shape         { return l.inShape }
 func (l *conv2d[T]) out() Shape        { return l.outShape }
 func (l *conv2d[T]) activated() bool   { return l.act.f != nil }
 func (l *conv2d[T]) argmaxes() bool    { return false }
+func (l *conv2d[T]) statistics() int   { return 0 }
 func (l *conv2d[T]) parts() []layer[T] { return nil }
 func (l *conv2d[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 	initializeAffine(&l.affine, r, theta, rule)

@@ -33,6 +33,10 @@ type layer[T linalg.Float] interface {
 	activated() bool
 	// argmaxes says whether the tape keeps an index per output (max pooling).
 	argmaxes() bool
+	// statistics is the number of values the layer's forward pass (and
+	// R-forward pass) keeps per chunk for its backward passes: a
+	// BatchNorm's mean and 1/sd of each channel (and their R-terms).
+	statistics() int
 	// scratch is the per-worker scratch (in elements) the layer's passes
 	// need for blocks of up to rows examples.
 	scratch(rows int) int
@@ -68,12 +72,16 @@ type operand[T linalg.Float] struct {
 
 // slab is one layer's part of a tape for a block of rows.
 type slab[T linalg.Float] struct {
-	act []T       // the layer's output (σ(z) when activated)
-	d1  []T       // σ'(z) (activated layers)
-	d2  []T       // σ″(z), then σ″(z)·∂loss/∂a (activated layers, linearisation only)
-	dz  []T       // ∂loss/∂z (∂loss/∂output for a layer without activation)
-	idx []int32   // the input index each output came from (max pooling)
-	sub []slab[T] // the slabs of a composite layer's parts
+	act []T     // the layer's output (σ(z) when activated)
+	d1  []T     // σ'(z) (activated layers)
+	d2  []T     // σ″(z), then σ″(z)·∂loss/∂a (activated layers, linearisation only)
+	dz  []T     // ∂loss/∂z (∂loss/∂output for a layer without activation)
+	idx []int32 // the input index each output came from (max pooling)
+	// stat is what the forward pass of the chunk on this tape left for its
+	// backward passes (a BatchNorm's statistics); nil in views of the cache,
+	// whose chunks' statistics are recomputed.
+	stat []float64
+	sub  []slab[T] // the slabs of a composite layer's parts
 
 	fin layerFinisher[T] // the elementwise step of the GEMM in progress
 }
@@ -83,7 +91,7 @@ type slab[T linalg.Float] struct {
 func (s *slab[T]) setView(c *slab[T], ly layer[T], lo, rows int) {
 	size := ly.out().Size()
 	a, b := lo*size, (lo+rows)*size
-	s.act, s.dz, s.d1, s.d2, s.idx = c.act[a:b], c.dz[a:b], nil, nil, nil
+	s.act, s.dz, s.d1, s.d2, s.idx, s.stat = c.act[a:b], c.dz[a:b], nil, nil, nil, nil
 	if c.d1 != nil {
 		s.d1 = c.d1[a:b]
 	}
@@ -100,10 +108,13 @@ func (s *slab[T]) setView(c *slab[T], ly layer[T], lo, rows int) {
 
 // rslab is one worker's R-operator buffers for a layer.
 type rslab[T linalg.Float] struct {
-	rz  []T        // R{z}
-	ra  []T        // R{σ(z)} (rz itself for a layer without activation)
-	rdz []T        // R{∂loss/∂z}
-	sub []rslab[T] // the R-slabs of a composite layer's parts
+	rz  []T // R{z}
+	ra  []T // R{σ(z)} (rz itself for a layer without activation)
+	rdz []T // R{∂loss/∂z}
+	// stat is what the R-forward pass left for the R-backward pass of the
+	// same chunk (a BatchNorm's R-statistics).
+	stat []float64
+	sub  []rslab[T] // the R-slabs of a composite layer's parts
 }
 
 // env is what a layer's passes share with the objective: the goroutines per
@@ -113,6 +124,7 @@ type env[T linalg.Float] struct {
 	threads int
 	scratch []T
 	second  bool
+	bn      bnPass[T] // the BatchNorm pass in progress, shared with the threads that run its channels
 }
 
 // gemm is linalg.GemmEpilogue on the environment's threads.

@@ -413,15 +413,27 @@ func testLayerNet(t *testing.T, c *chain, loss string, pixels bool) {
 		t.Errorf("HVP without the cache differs from the cached one (cached %v)", o.CachesLinearization())
 	}
 
-	// Thread counts: bitwise the same gradient and HVP.
-	for _, threads := range []int{2, 3} {
-		ot := mustObjective(t, m, s, loss, 3, threads)
-		g2 := make([]float64, n)
-		ot.Grad(theta, g2)
-		ot.Linearize(theta)
-		ot.HVP(v, hv2)
-		if !equalBits(g, g2) || !equalBits(hv, hv2) {
-			t.Errorf("threads %d: gradient or HVP not bitwise equal to 1 thread", threads)
+	// Thread counts: bitwise the same gradient and HVP, with chunks on
+	// parallel workers and with one chunk whose GEMMs and BatchNorm
+	// channels the threads share.
+	for _, chunk := range []int{3, s.N} {
+		g1, hv1 := g, hv
+		if chunk != 3 {
+			o1 := mustObjective(t, m, s, loss, chunk, 1)
+			g1, hv1 = make([]float64, n), make([]float64, n)
+			o1.Grad(theta, g1)
+			o1.Linearize(theta)
+			o1.HVP(v, hv1)
+		}
+		for _, threads := range []int{2, 3} {
+			ot := mustObjective(t, m, s, loss, chunk, threads)
+			g2 := make([]float64, n)
+			ot.Grad(theta, g2)
+			ot.Linearize(theta)
+			ot.HVP(v, hv2)
+			if !equalBits(g1, g2) || !equalBits(hv1, hv2) {
+				t.Errorf("chunk %d, threads %d: gradient or HVP not bitwise equal to 1 thread", chunk, threads)
+			}
 		}
 	}
 

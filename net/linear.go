@@ -27,6 +27,7 @@ func (l *linear[T]) in() Shape         { return l.inShape }
 func (l *linear[T]) out() Shape        { return Vector(l.outs) }
 func (l *linear[T]) activated() bool   { return l.act.f != nil }
 func (l *linear[T]) argmaxes() bool    { return false }
+func (l *linear[T]) statistics() int   { return 0 }
 func (l *linear[T]) scratch(int) int   { return 0 }
 func (l *linear[T]) parts() []layer[T] { return nil }
 func (l *linear[T]) initialize(r *rand.Rand, theta []T, rule initRule) {

@@ -41,6 +41,7 @@ func (l *pool2d[T]) tensors() []Tensor                    { return nil }
 func (l *pool2d[T]) initialize(*rand.Rand, []T, initRule) {}
 func (l *pool2d[T]) activated() bool                      { return false }
 func (l *pool2d[T]) argmaxes() bool                       { return l.max }
+func (l *pool2d[T]) statistics() int                      { return 0 }
 func (l *pool2d[T]) scratch(int) int                      { return 0 }
 func (l *pool2d[T]) parts() []layer[T]                    { return nil }
 

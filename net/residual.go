@@ -46,6 +46,7 @@ func (l *residual[T]) in() Shape         { return l.inShape }
 func (l *residual[T]) out() Shape        { return l.outShape }
 func (l *residual[T]) activated() bool   { return l.act.f != nil }
 func (l *residual[T]) argmaxes() bool    { return false }
+func (l *residual[T]) statistics() int   { return 0 }
 func (l *residual[T]) parts() []layer[T] { return l.all }
 
 // scratch: the parts' scratch, then the shortcut's ∂loss/∂x for rows examples.

@@ -41,6 +41,15 @@ func (z *sizer[T]) floats(n int) []T {
 	return make([]T, n)
 }
 
+// float64s is a new buffer of n float64s (nil when dry).
+func (z *sizer[T]) float64s(n int) []float64 {
+	z.bytes += 8 * int64(n)
+	if z.dry {
+		return nil
+	}
+	return make([]float64, n)
+}
+
 // ints is a new buffer of n indices (nil when dry).
 func (z *sizer[T]) ints(n int) []int32 {
 	z.bytes += 4 * int64(n)
@@ -133,6 +142,9 @@ func newSlabs[T linalg.Float](z *sizer[T], layers []layer[T], rows int, lv tapeL
 			if ly.argmaxes() {
 				sl.idx = z.ints(n)
 			}
+			if k := ly.statistics(); k > 0 {
+				sl.stat = z.float64s(k)
+			}
 			sl.sub = build(ly.parts(), depth+1)
 		}
 		return s
@@ -156,6 +168,9 @@ func newRslabs[T linalg.Float](z *sizer[T], layers []layer[T], rows int) []rslab
 				r[i].ra = z.floats(n)
 			}
 			r[i].rdz = rdz.take(z, depth, i, n)
+			if k := ly.statistics(); k > 0 {
+				r[i].stat = z.float64s(k)
+			}
 			r[i].sub = build(ly.parts(), depth+1)
 		}
 		return r

@@ -25,7 +25,7 @@ func heldBytes[T float32 | float64](t *tape[T], r []rslab[T]) int64 {
 			add(sl.d1)
 			add(sl.d2)
 			add(sl.dz)
-			bytes += 4 * int64(cap(sl.idx))
+			bytes += 4*int64(cap(sl.idx)) + 8*int64(cap(sl.stat))
 			slabs(sl.sub)
 		}
 	}
@@ -35,6 +35,7 @@ func heldBytes[T float32 | float64](t *tape[T], r []rslab[T]) int64 {
 			add(rs.rz)
 			add(rs.ra)
 			add(rs.rdz)
+			bytes += 8 * int64(cap(rs.stat))
 			rslabs(rs.sub)
 		}
 	}
