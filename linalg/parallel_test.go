@@ -8,7 +8,10 @@ import (
 // countRanges counts how often each index is run.
 type countRanges struct{ hits []atomic.Int32 }
 
-func (c *countRanges) Range(lo, hi int) {
+func (c *countRanges) Range(part, lo, hi int) {
+	if part < 0 || part >= max(1, len(c.hits)) && lo < hi {
+		panic("share out of range")
+	}
 	for i := lo; i < hi; i++ {
 		c.hits[i].Add(1)
 	}

@@ -119,7 +119,7 @@ type bnPass[T linalg.Float] struct {
 }
 
 // Range runs the pass over channels [lo, hi).
-func (p *bnPass[T]) Range(lo, hi int) {
+func (p *bnPass[T]) Range(_, lo, hi int) {
 	switch p.kind {
 	case bnForward:
 		p.l.forwardChannels(p, lo, hi)

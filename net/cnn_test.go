@@ -181,6 +181,7 @@ func convOddShape[T float32 | float64](t *testing.T, name string, cin, cout, h, 
 		s.act[rows*size+i] = 7
 	}
 	e := &env[T]{threads: 1, scratch: make([]T, l.scratch(1))}
+	e.newParts(l.partScratch())
 	l.forward(e, theta, operand[T]{x: x}, rows, &s, false)
 	wt, b := th64[:cout*cin*k*k], th64[cout*cin*k*k:]
 	for r := range rows {

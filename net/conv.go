@@ -56,20 +56,11 @@ func (l *conv2d[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 // pixels is the number of output positions P of one example.
 func (l *conv2d[T]) pixels() int { return l.outShape.H * l.outShape.W }
 
-// scratch: the group's patch matrix, one example's patch gradient, and one
-// standardised example for pixel input.
-func (l *conv2d[T]) scratch(int) int {
-	return l.fanIn*(l.group+1)*l.pixels() + l.inShape.Size()
-}
+// scratch: the group's patch matrix (the threads' buffers are their parts').
+func (l *conv2d[T]) scratch(int) int { return l.fanIn * l.group * l.pixels() }
 
-// buffers splits the worker scratch into col, dcol and the example buffer.
-func (l *conv2d[T]) buffers(e *env[T]) (col, dcol, ex []T) {
-	n, p := l.group*l.pixels(), l.pixels()
-	s := e.scratch
-	col, s = s[:l.fanIn*n], s[l.fanIn*n:]
-	dcol, s = s[:l.fanIn*p], s[l.fanIn*p:]
-	return col, dcol, s[:l.inShape.Size()]
-}
+// buffer is the group's patch matrix in the worker scratch.
+func (l *conv2d[T]) buffer(e *env[T]) []T { return e.scratch[:l.fanIn*l.group*l.pixels()] }
 
 // example is input example i of x as floats (pixels standardised into buf).
 func (l *conv2d[T]) example(x operand[T], i int, buf []T) []T {
@@ -84,13 +75,92 @@ func (l *conv2d[T]) example(x operand[T], i int, buf []T) []T {
 	return buf
 }
 
+// partScratch: one example's patch gradient and one standardised example,
+// for each thread that takes a share of a group's examples.
+func (l *conv2d[T]) partScratch() int { return l.fanIn*l.pixels() + l.inShape.Size() }
+
+// convKind is the per-example work a convPass runs.
+type convKind int
+
+const (
+	convCols      convKind = iota // the group's patch matrix
+	convForward                   // the product and its finishing step
+	convInputGrad                 // the input gradient
+)
+
+// convPass is a convolution's per-example work on one group of examples,
+// whose examples are independent: in a single-chunk pass the threads take
+// contiguous shares of them, each with its own finisher and buffers and
+// its GEMMs on one thread, so every example is computed the same way
+// whatever thread runs it.
+type convPass[T linalg.Float] struct {
+	l      *conv2d[T]
+	kind   convKind
+	e      *env[T]
+	lo, g  int // the group: examples [lo, lo+g) of the chunk
+	col    []T // the group's patch matrix
+	x      operand[T]
+	s      *slab[T]
+	w      []T // the weights (forward, input gradient)
+	bias   []T
+	second bool
+	// inputGrad's operands
+	dx, dz, w2, dz2 []T
+	fin             linalg.Epilogue
+}
+
+// Range runs the pass on the group's examples [a, b) with the buffers of
+// thread share part.
+func (p *convPass[T]) Range(part, a, b int) {
+	l, pt := p.l, &p.e.parts[part]
+	n, in, px := p.g*l.pixels(), l.inShape.Size(), l.pixels()
+	dcol, buf := pt.scratch[:l.fanIn*px], pt.scratch[l.fanIn*px:][:in]
+	one := env[T]{threads: 1}
+	for i := a; i < b; i++ {
+		switch p.kind {
+		case convCols:
+			l.im2col(p.col[i*px:], n, l.example(p.x, p.lo+i, buf))
+		case convForward:
+			z, f := l.exampleOf(p.s.act, p.lo+i), &pt.fin
+			*f = layerFinisher[T]{kind: finishForward, z: z, ld: px, bias: p.bias, biasRows: true, act: l.act}
+			if l.act.f != nil {
+				f.d1 = l.exampleOf(p.s.d1, p.lo+i)
+				if p.second {
+					f.d2 = l.exampleOf(p.s.d2, p.lo+i)
+				}
+			}
+			one.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, px, l.fanIn, T(l.scale), p.w, l.fanIn, p.col[i*px:], n, 0, z, px, nil)
+			f.Finish(0, l.outs, 0, px)
+			*f = layerFinisher[T]{}
+		case convInputGrad:
+			k := p.lo + i
+			scale := T(l.scale)
+			one.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, px, l.outs, scale, p.w, l.fanIn, l.exampleOf(p.dz, k), px, 0, dcol, px, nil)
+			if p.w2 != nil {
+				one.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, px, l.outs, scale, p.w2, l.fanIn, l.exampleOf(p.dz2, k), px, 1, dcol, px, nil)
+			}
+			ex := p.dx[k*in : (k+1)*in]
+			clear(ex)
+			l.col2im(ex, dcol, px)
+			if p.fin != nil {
+				p.fin.Finish(k, 1, 0, in)
+			}
+		}
+	}
+}
+
+// run runs pass p over the g examples of its group on the worker's threads.
+func (l *conv2d[T]) run(e *env[T], p convPass[T]) {
+	p.l, p.e = l, e
+	e.conv = p
+	linalg.Parallel(len(e.parts), p.g, &e.conv)
+	e.conv = convPass[T]{}
+}
+
 // groupCols fills col (C_in·k·k rows of ld = g·P) with the patch matrices
 // of examples [lo, lo+g) of x, side by side.
-func (l *conv2d[T]) groupCols(col []T, x operand[T], lo, g int, buf []T) {
-	p := l.pixels()
-	for i := range g {
-		l.im2col(col[i*p:], g*p, l.example(x, lo+i, buf))
-	}
+func (l *conv2d[T]) groupCols(e *env[T], col []T, x operand[T], lo, g int) {
+	l.run(e, convPass[T]{kind: convCols, lo: lo, g: g, col: col, x: x})
 }
 
 // groups calls f(lo, g) for consecutive groups of at most l.group of rows examples.
@@ -333,21 +403,8 @@ func (l *conv2d[T]) addGrad(e *env[T], out, dz, col []T, lo, g int, overwrite bo
 // dz2 slab buffers), handing each finished example to fin when it is not
 // nil. Each example's patch gradient is formed in dcol (K × P) and added
 // back while it is in cache.
-func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, dz, w2, dz2, dcol []T, fin linalg.Epilogue) {
-	p, in := l.pixels(), l.inShape.Size()
-	scale := T(l.scale)
-	for i := lo; i < lo+g; i++ {
-		e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, p, l.outs, scale, w, l.fanIn, l.exampleOf(dz, i), p, 0, dcol, p, nil)
-		if w2 != nil {
-			e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, p, l.outs, scale, w2, l.fanIn, l.exampleOf(dz2, i), p, 1, dcol, p, nil)
-		}
-		ex := dx[i*in : (i+1)*in]
-		clear(ex)
-		l.col2im(ex, dcol, p)
-		if fin != nil {
-			fin.Finish(i, 1, 0, in)
-		}
-	}
+func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, dz, w2, dz2 []T, fin linalg.Epilogue) {
+	l.run(e, convPass[T]{kind: convInputGrad, lo: lo, g: g, w: w, dx: dx, dz: dz, w2: w2, dz2: dz2, fin: fin})
 }
 
 // forward convolves each group's patches example by example straight into
@@ -355,57 +412,43 @@ func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, dz, w2, dz2, dcol
 // right after its GEMM, while it is in cache, one whole channel row at a time
 // (the GEMM's epilogue would see rows only NR wide).
 func (l *conv2d[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], second bool) {
-	col, _, buf := l.buffers(e)
-	p := l.pixels()
-	f := &s.fin
+	col := l.buffer(e)
 	w, bias := weightOf(&l.affine, theta), biasOf(&l.affine, theta)
 	l.groups(rows, func(lo, g int) {
-		l.groupCols(col, x, lo, g, buf)
-		for i := range g {
-			z := l.exampleOf(s.act, lo+i)
-			*f = layerFinisher[T]{kind: finishForward, z: z, ld: p, bias: bias, biasRows: true, act: l.act}
-			if l.act.f != nil {
-				f.d1 = l.exampleOf(s.d1, lo+i)
-				if second {
-					f.d2 = l.exampleOf(s.d2, lo+i)
-				}
-			}
-			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, T(l.scale), w, l.fanIn, col[i*p:], g*p, 0, z, p, nil)
-			f.Finish(0, l.outs, 0, p)
-		}
+		l.groupCols(e, col, x, lo, g)
+		l.run(e, convPass[T]{kind: convForward, lo: lo, g: g, col: col, s: s, w: w, bias: bias, second: second})
 	})
-	*f = layerFinisher[T]{}
 }
 
 func (l *conv2d[T]) backward(e *env[T], theta []T, x operand[T], rows int, s *slab[T], grad []T, first bool, dx []T, fin linalg.Epilogue) {
-	col, dcol, buf := l.buffers(e)
+	col := l.buffer(e)
 	l.groups(rows, func(lo, g int) {
 		if grad != nil {
-			l.groupCols(col, x, lo, g, buf)
+			l.groupCols(e, col, x, lo, g)
 			l.addGrad(e, grad, s.dz, col, lo, g, first && lo == 0)
 		}
 		if dx != nil {
-			l.inputGrad(e, dx, lo, g, weightOf(&l.affine, theta), s.dz, nil, nil, dcol, fin)
+			l.inputGrad(e, dx, lo, g, weightOf(&l.affine, theta), s.dz, nil, nil, fin)
 		}
 	})
 }
 
 // rForward: R{z} = c·(V∗x + W∗R{x}) + R{b}, R{a} = σ'(z)·R{z}.
 func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T]) {
-	col, _, buf := l.buffers(e)
+	col := l.buffer(e)
 	p := l.pixels()
 	scale := T(l.scale)
 	f := &s.fin
 	l.groups(rows, func(lo, g int) {
 		n := g * p
-		l.groupCols(col, x, lo, g, buf)
+		l.groupCols(e, col, x, lo, g)
 		for i := range g {
 			z := l.exampleOf(r.rz, lo+i)
 			beta := fillChannels(z, biasOf(&l.affine, v), p)
 			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, scale, weightOf(&l.affine, v), l.fanIn, col[i*p:], n, beta, z, p, nil)
 		}
 		if rx != nil {
-			l.groupCols(col, operand[T]{x: rx}, lo, g, buf)
+			l.groupCols(e, col, operand[T]{x: rx}, lo, g)
 			for i := range g {
 				e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, p, l.fanIn, scale, weightOf(&l.affine, theta), l.fanIn, col[i*p:], n, 1, l.exampleOf(r.rz, lo+i), p, nil)
 			}
@@ -424,19 +467,19 @@ func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows
 // rBackward: R{dW} = c·(R{dz}·col(x)ᵀ + dz·col(R{x})ᵀ), R{db} = Σ R{dz},
 // R{dx} = col2im(c·(Wᵀ·R{dz} + Vᵀ·dz)).
 func (l *conv2d[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, rows int, s *slab[T], r *rslab[T], hv []T, first bool, rdx []T, fin linalg.Epilogue) {
-	col, dcol, buf := l.buffers(e)
+	col := l.buffer(e)
 	p := l.pixels()
 	l.groups(rows, func(lo, g int) {
-		l.groupCols(col, x, lo, g, buf)
+		l.groupCols(e, col, x, lo, g)
 		l.addGrad(e, hv, r.rdz, col, lo, g, first && lo == 0)
 		if rx != nil {
-			l.groupCols(col, operand[T]{x: rx}, lo, g, buf)
+			l.groupCols(e, col, operand[T]{x: rx}, lo, g)
 			for i := range g {
 				e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, p, T(l.scale), l.exampleOf(s.dz, lo+i), p, col[i*p:], g*p, 1, weightOf(&l.affine, hv), l.fanIn, nil)
 			}
 		}
 		if rdx != nil {
-			l.inputGrad(e, rdx, lo, g, weightOf(&l.affine, theta), r.rdz, weightOf(&l.affine, v), s.dz, dcol, fin)
+			l.inputGrad(e, rdx, lo, g, weightOf(&l.affine, theta), r.rdz, weightOf(&l.affine, v), s.dz, fin)
 		}
 	})
 }

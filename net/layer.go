@@ -124,7 +124,41 @@ type env[T linalg.Float] struct {
 	threads int
 	scratch []T
 	second  bool
-	bn      bnPass[T] // the BatchNorm pass in progress, shared with the threads that run its channels
+	bn      bnPass[T]   // the BatchNorm pass in progress, shared with the threads that run its channels
+	conv    convPass[T] // the convolution pass in progress, shared with the threads that run its examples
+	// parts are the per-thread buffers of work split between the threads
+	// of a worker: one for each of its threads.
+	parts []envPart[T]
+}
+
+// envPart is one thread's share of a worker's buffers.
+type envPart[T linalg.Float] struct {
+	fin     layerFinisher[T]
+	scratch []T
+}
+
+// partScratcher is a layer whose passes split per-example work between a
+// worker's threads, each needing partScratch elements of its own.
+type partScratcher interface{ partScratch() int }
+
+// partScratch is the per-thread scratch layers need (with their parts').
+func partScratch[T linalg.Float](layers []layer[T]) int {
+	need := 0
+	for _, ly := range layers {
+		if p, ok := ly.(partScratcher); ok {
+			need = max(need, p.partScratch())
+		}
+		need = max(need, partScratch(ly.parts()))
+	}
+	return need
+}
+
+// newParts gives env threads per-thread buffers of need elements each.
+func (e *env[T]) newParts(need int) {
+	e.parts = make([]envPart[T], e.threads)
+	for i := range e.parts {
+		e.parts[i].scratch = make([]T, need)
+	}
 }
 
 // gemm is linalg.GemmEpilogue on the environment's threads.

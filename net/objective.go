@@ -192,6 +192,7 @@ func (o *Objective[T]) newScratch() *scratch[T] {
 		need = max(need, ly.scratch(o.chunk))
 	}
 	s.env = env[T]{threads: o.gemmThreads, scratch: make([]T, need)}
+	s.env.newParts(partScratch(o.net.layers))
 	return s
 }
 
@@ -268,6 +269,7 @@ func (o *Objective[T]) SingleWorker() {
 	o.helpers, o.gemmThreads = 0, o.threads
 	o.scratch = o.scratch[:1]
 	o.scratch[0].env.threads = o.threads
+	o.scratch[0].env.newParts(partScratch(o.net.layers))
 }
 
 // CachesLinearization says whether the HVPs use a cached linearisation (true)
@@ -332,7 +334,8 @@ func (o *Objective[T]) WorkBytes(use Use, cached bool) int64 {
 		newRslabs(z, o.net.layers, o.chunk)
 	}
 	o.newTape(z, o.chunk, lv)
-	worker := z.bytes + elem*int64(len(o.scratch[0].env.scratch))
+	e := &o.scratch[0].env
+	worker := z.bytes + elem*int64(len(e.scratch)+len(e.parts)*len(e.parts[0].scratch))
 	sums := int64(0)
 	if use&(UseGrad|UseHVP) != 0 {
 		sums = elem * int64(o.numParams) * int64(o.slots+1)

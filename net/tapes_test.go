@@ -67,6 +67,9 @@ func TestWorkBytesCountsAllocations(t *testing.T) {
 					var b int64
 					for _, w := range o.scratch {
 						b += heldBytes(&w.tape, w.r) + int64(len(w.env.scratch))*8
+						for _, p := range w.env.parts {
+							b += int64(len(p.scratch)) * 8
+						}
 					}
 					return b + int64(len(o.acc)+2)*int64(o.numParams)*8
 				}
