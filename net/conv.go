@@ -35,7 +35,7 @@ func newConv2d[T linalg.Float](in Shape, outs, k, stride, pad int, bias bool, ac
 	}
 	l.act = kernelOf(act)
 	l.group = max(1, groupColumns/l.pixels())
-	l.ones = make([]T, l.pixels())
+	l.ones = make([]T, l.group*l.pixels())
 	for i := range l.ones {
 		l.ones[i] = 1
 	}
@@ -56,11 +56,37 @@ func (l *conv2d[T]) initialize(r *rand.Rand, theta []T, rule initRule) {
 // pixels is the number of output positions P of one example.
 func (l *conv2d[T]) pixels() int { return l.outShape.H * l.outShape.W }
 
-// scratch: the group's patch matrix (the threads' buffers are their parts').
-func (l *conv2d[T]) scratch(int) int { return l.fanIn * l.group * l.pixels() }
+// groupedPixels is the output size below which a group's examples share
+// their GEMMs: products a few pixels wide waste most of a micro-kernel's
+// columns, while copying outputs to and from a group-wide matrix costs
+// little beside products with K = C_in·k·k of hundreds or thousands.
+const groupedPixels = 256
+
+// grouped says whether each product of a group runs as one GEMM over its
+// examples side by side (outputs gathered into and scattered from a
+// C_out × g·P matrix), rather than one GEMM per example.
+func (l *conv2d[T]) grouped() bool { return l.group > 1 && l.pixels() < groupedPixels }
+
+// scratch: the group's patch matrix and, when grouped, its output matrix
+// and patch gradient (the threads' buffers are their parts').
+func (l *conv2d[T]) scratch(int) int {
+	n := l.group * l.pixels()
+	if l.grouped() {
+		return (2*l.fanIn + l.outs) * n
+	}
+	return l.fanIn * n
+}
 
 // buffer is the group's patch matrix in the worker scratch.
 func (l *conv2d[T]) buffer(e *env[T]) []T { return e.scratch[:l.fanIn*l.group*l.pixels()] }
+
+// groupBuffers are the grouped layer's output matrix (C_out × g·P) and patch
+// gradient (K × g·P) in the worker scratch, after the patch matrix.
+func (l *conv2d[T]) groupBuffers(e *env[T]) (zg, dcol []T) {
+	n := l.group * l.pixels()
+	s := e.scratch[l.fanIn*n:]
+	return s[:l.outs*n], s[l.outs*n:][:l.fanIn*n]
+}
 
 // example is input example i of x as floats (pixels standardised into buf).
 func (l *conv2d[T]) example(x operand[T], i int, buf []T) []T {
@@ -86,6 +112,9 @@ const (
 	convCols      convKind = iota // the group's patch matrix
 	convForward                   // the product and its finishing step
 	convInputGrad                 // the input gradient
+	convScatter                   // each example's output from the group's matrix, finished
+	convGather                    // the group's matrix from each example's output-shaped block
+	convCol2im                    // each example's input gradient from the group's patch gradient
 )
 
 // convPass is a convolution's per-example work on one group of examples,
@@ -107,6 +136,12 @@ type convPass[T linalg.Float] struct {
 	// inputGrad's operands
 	dx, dz, w2, dz2 []T
 	fin             linalg.Epilogue
+	// grouped passes: the C_out × g·P matrix, the block it is scattered to
+	// or gathered from (with a finishing step of kind fk, or none), and the
+	// K × g·P patch gradient
+	zg, blocks, dcol []T
+	fk               finishKind
+	d1, ra           []T // finishRForward's σ'(z) and R{a}
 }
 
 // Range runs the pass on the group's examples [a, b) with the buffers of
@@ -132,6 +167,41 @@ func (p *convPass[T]) Range(part, a, b int) {
 			one.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, px, l.fanIn, T(l.scale), p.w, l.fanIn, p.col[i*px:], n, 0, z, px, nil)
 			f.Finish(0, l.outs, 0, px)
 			*f = layerFinisher[T]{}
+		case convScatter:
+			z := l.exampleOf(p.blocks, p.lo+i)
+			for c := range l.outs {
+				copy(z[c*px:(c+1)*px], p.zg[c*n+i*px:][:px])
+			}
+			f := &pt.fin
+			switch {
+			case p.fk == finishForward:
+				*f = layerFinisher[T]{kind: finishForward, z: z, ld: px, bias: p.bias, biasRows: true, act: l.act}
+				if l.act.f != nil {
+					f.d1 = l.exampleOf(p.s.d1, p.lo+i)
+					if p.second {
+						f.d2 = l.exampleOf(p.s.d2, p.lo+i)
+					}
+				}
+			case p.fk == finishRForward && l.act.f != nil:
+				*f = layerFinisher[T]{kind: finishRForward, z: z, d1: l.exampleOf(p.d1, p.lo+i), out: l.exampleOf(p.ra, p.lo+i), ld: px}
+			default:
+				continue
+			}
+			f.Finish(0, l.outs, 0, px)
+			*f = layerFinisher[T]{}
+		case convGather:
+			z := l.exampleOf(p.blocks, p.lo+i)
+			for c := range l.outs {
+				copy(p.zg[c*n+i*px:][:px], z[c*px:(c+1)*px])
+			}
+		case convCol2im:
+			k := p.lo + i
+			ex := p.dx[k*in : (k+1)*in]
+			clear(ex)
+			l.col2im(ex, p.dcol[i*px:], n)
+			if p.fin != nil {
+				p.fin.Finish(k, 1, 0, in)
+			}
 		case convInputGrad:
 			k := p.lo + i
 			scale := T(l.scale)
@@ -385,6 +455,19 @@ func (l *conv2d[T]) exampleOf(m []T, i int) []T {
 func (l *conv2d[T]) addGrad(e *env[T], out, dz, col []T, lo, g int, overwrite bool) {
 	p := l.pixels()
 	w, b := weightOf(&l.affine, out), biasOf(&l.affine, out)
+	if l.grouped() {
+		zg, _ := l.groupBuffers(e)
+		l.run(e, convPass[T]{kind: convGather, lo: lo, g: g, zg: zg, blocks: dz})
+		beta := T(1)
+		if overwrite {
+			beta = 0
+		}
+		e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, g*p, T(l.scale), zg, g*p, col, g*p, beta, w, l.fanIn, nil)
+		if b != nil {
+			addChannelSums(b, zg, l.ones, g*p, overwrite)
+		}
+		return
+	}
 	for i := range g {
 		beta := T(1)
 		if overwrite && i == 0 {
@@ -404,6 +487,18 @@ func (l *conv2d[T]) addGrad(e *env[T], out, dz, col []T, lo, g int, overwrite bo
 // nil. Each example's patch gradient is formed in dcol (K × P) and added
 // back while it is in cache.
 func (l *conv2d[T]) inputGrad(e *env[T], dx []T, lo, g int, w, dz, w2, dz2 []T, fin linalg.Epilogue) {
+	if l.grouped() {
+		zg, dcol := l.groupBuffers(e)
+		n, scale := g*l.pixels(), T(l.scale)
+		l.run(e, convPass[T]{kind: convGather, lo: lo, g: g, zg: zg, blocks: dz})
+		e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, n, l.outs, scale, w, l.fanIn, zg, n, 0, dcol, n, nil)
+		if w2 != nil {
+			l.run(e, convPass[T]{kind: convGather, lo: lo, g: g, zg: zg, blocks: dz2})
+			e.gemm(linalg.Trans, linalg.NoTrans, l.fanIn, n, l.outs, scale, w2, l.fanIn, zg, n, 1, dcol, n, nil)
+		}
+		l.run(e, convPass[T]{kind: convCol2im, lo: lo, g: g, dx: dx, dcol: dcol, fin: fin})
+		return
+	}
 	l.run(e, convPass[T]{kind: convInputGrad, lo: lo, g: g, w: w, dx: dx, dz: dz, w2: w2, dz2: dz2, fin: fin})
 }
 
@@ -416,6 +511,13 @@ func (l *conv2d[T]) forward(e *env[T], theta []T, x operand[T], rows int, s *sla
 	w, bias := weightOf(&l.affine, theta), biasOf(&l.affine, theta)
 	l.groups(rows, func(lo, g int) {
 		l.groupCols(e, col, x, lo, g)
+		if l.grouped() {
+			zg, _ := l.groupBuffers(e)
+			n := g * l.pixels()
+			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, T(l.scale), w, l.fanIn, col, n, 0, zg, n, nil)
+			l.run(e, convPass[T]{kind: convScatter, lo: lo, g: g, zg: zg, blocks: s.act, fk: finishForward, s: s, bias: bias, second: second})
+			return
+		}
 		l.run(e, convPass[T]{kind: convForward, lo: lo, g: g, col: col, s: s, w: w, bias: bias, second: second})
 	})
 }
@@ -442,6 +544,17 @@ func (l *conv2d[T]) rForward(e *env[T], theta, v []T, x operand[T], rx []T, rows
 	l.groups(rows, func(lo, g int) {
 		n := g * p
 		l.groupCols(e, col, x, lo, g)
+		if l.grouped() {
+			zg, _ := l.groupBuffers(e)
+			beta := fillChannels(zg, biasOf(&l.affine, v), n)
+			e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, scale, weightOf(&l.affine, v), l.fanIn, col, n, beta, zg, n, nil)
+			if rx != nil {
+				l.groupCols(e, col, operand[T]{x: rx}, lo, g)
+				e.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, n, l.fanIn, scale, weightOf(&l.affine, theta), l.fanIn, col, n, 1, zg, n, nil)
+			}
+			l.run(e, convPass[T]{kind: convScatter, lo: lo, g: g, zg: zg, blocks: r.rz, fk: finishRForward, d1: s.d1, ra: r.ra})
+			return
+		}
 		for i := range g {
 			z := l.exampleOf(r.rz, lo+i)
 			beta := fillChannels(z, biasOf(&l.affine, v), p)
@@ -474,8 +587,14 @@ func (l *conv2d[T]) rBackward(e *env[T], theta, v []T, x operand[T], rx []T, row
 		l.addGrad(e, hv, r.rdz, col, lo, g, first && lo == 0)
 		if rx != nil {
 			l.groupCols(e, col, operand[T]{x: rx}, lo, g)
-			for i := range g {
-				e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, p, T(l.scale), l.exampleOf(s.dz, lo+i), p, col[i*p:], g*p, 1, weightOf(&l.affine, hv), l.fanIn, nil)
+			if l.grouped() {
+				zg, _ := l.groupBuffers(e)
+				l.run(e, convPass[T]{kind: convGather, lo: lo, g: g, zg: zg, blocks: s.dz})
+				e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, g*p, T(l.scale), zg, g*p, col, g*p, 1, weightOf(&l.affine, hv), l.fanIn, nil)
+			} else {
+				for i := range g {
+					e.gemm(linalg.NoTrans, linalg.Trans, l.outs, l.fanIn, p, T(l.scale), l.exampleOf(s.dz, lo+i), p, col[i*p:], g*p, 1, weightOf(&l.affine, hv), l.fanIn, nil)
+				}
 			}
 		}
 		if rdx != nil {
