@@ -97,8 +97,8 @@ func eigVectors(k int) int64 { return int64(max(4*k+10, 24)) }
 // planMemory fits what the run holds into cfg.MaxMemory: the sharpness
 // objective's HVP linearisation is cached when it fits beside everything else
 // (or when recomputing it would hold more), and when the run still does not
-// fit, the objectives run their chunks one at a time, all threads in each
-// GEMM, so that one worker's tape is held instead of one per thread. It says
+// fit, the objectives run their chunks one at a time, all threads on each,
+// so that one worker's tape is held instead of one per thread. It says
 // which mode the HVPs use ("" without eigenvalues, unless the workers went).
 func (s *session[T]) planMemory() string {
 	p := s.memoryPlan()
@@ -112,7 +112,7 @@ func (s *session[T]) planMemory() string {
 			s.test.SingleWorker()
 		}
 		p = s.memoryPlan()
-		workers = fmt.Sprintf("chunks one at a time (all threads in each GEMM), so that %s fit beside --max-memory %s",
+		workers = fmt.Sprintf("chunks one at a time (all threads on each), holding %s against --max-memory %s",
 			FormatBytes(p.total), FormatBytes(s.cfg.MaxMemory))
 	}
 	if s.sharp == nil {

@@ -263,8 +263,9 @@ func (o *Objective[T]) SetCacheBudget(bytes int64) {
 func (o *Objective[T]) Workers() int { return o.helpers + 1 }
 
 // SingleWorker makes the passes run their chunks one at a time with all the
-// objective's threads in each GEMM, so that one worker's tape is held rather
-// than one per thread. The results stay bitwise the same.
+// objective's threads on each (its GEMMs, and the layers' work split between
+// threads), so that one worker's tape is held rather than one per thread.
+// The results stay bitwise the same.
 func (o *Objective[T]) SingleWorker() {
 	o.helpers, o.gemmThreads = 0, o.threads
 	o.scratch = o.scratch[:1]
