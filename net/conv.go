@@ -157,13 +157,7 @@ func (p *convPass[T]) Range(part, a, b int) {
 			l.im2col(p.col[i*px:], n, l.example(p.x, p.lo+i, buf))
 		case convForward:
 			z, f := l.exampleOf(p.s.act, p.lo+i), &pt.fin
-			*f = layerFinisher[T]{kind: finishForward, z: z, ld: px, bias: p.bias, biasRows: true, act: l.act}
-			if l.act.f != nil {
-				f.d1 = l.exampleOf(p.s.d1, p.lo+i)
-				if p.second {
-					f.d2 = l.exampleOf(p.s.d2, p.lo+i)
-				}
-			}
+			*f = p.forwardFinisher(z, i)
 			one.gemm(linalg.NoTrans, linalg.NoTrans, l.outs, px, l.fanIn, T(l.scale), p.w, l.fanIn, p.col[i*px:], n, 0, z, px, nil)
 			f.Finish(0, l.outs, 0, px)
 			*f = layerFinisher[T]{}
@@ -175,13 +169,7 @@ func (p *convPass[T]) Range(part, a, b int) {
 			f := &pt.fin
 			switch {
 			case p.fk == finishForward:
-				*f = layerFinisher[T]{kind: finishForward, z: z, ld: px, bias: p.bias, biasRows: true, act: l.act}
-				if l.act.f != nil {
-					f.d1 = l.exampleOf(p.s.d1, p.lo+i)
-					if p.second {
-						f.d2 = l.exampleOf(p.s.d2, p.lo+i)
-					}
-				}
+				*f = p.forwardFinisher(z, i)
 			case p.fk == finishRForward && l.act.f != nil:
 				*f = layerFinisher[T]{kind: finishRForward, z: z, d1: l.exampleOf(p.d1, p.lo+i), out: l.exampleOf(p.ra, p.lo+i), ld: px}
 			default:
@@ -217,6 +205,20 @@ func (p *convPass[T]) Range(part, a, b int) {
 			}
 		}
 	}
+}
+
+// forwardFinisher is the forward finishing step (bias, activation, σ', σ″)
+// of the group's example i, whose product is z.
+func (p *convPass[T]) forwardFinisher(z []T, i int) layerFinisher[T] {
+	l := p.l
+	f := layerFinisher[T]{kind: finishForward, z: z, ld: l.pixels(), bias: p.bias, biasRows: true, act: l.act}
+	if l.act.f != nil {
+		f.d1 = l.exampleOf(p.s.d1, p.lo+i)
+		if p.second {
+			f.d2 = l.exampleOf(p.s.d2, p.lo+i)
+		}
+	}
+	return f
 }
 
 // run runs pass p over the g examples of its group on the worker's threads.
